@@ -1,0 +1,35 @@
+/**
+ * handgrad — a tensor-level neural-network framework whose every gradient is derived by hand.
+ * This file is the public API and nothing else.
+ */
+export { Tensor } from './tensor/tensor.js';
+export { matmul, matmulTransA, matmulTransB, addRowVector, sumColumns, assertFinite } from './tensor/ops.js';
+export type { MatmulKernels } from './tensor/kernels/kernels.js';
+export { jsKernels } from './tensor/kernels/js.js';
+export { getKernels, setKernels } from './tensor/backend.js';
+
+export type { Layer, Parameter, ForwardOptions } from './layers/layer.js';
+export { Dense, type DenseOptions } from './layers/dense.js';
+export type { InitializerName } from './layers/initializers.js';
+export { ReLU } from './layers/relu.js';
+export { Softmax } from './layers/softmax.js';
+
+export type { Loss } from './losses/loss.js';
+export { type Labels, toOneHot } from './losses/labels.js';
+export { CategoricalCrossEntropy } from './losses/categorical-cross-entropy.js';
+export { softmaxCrossEntropyBackward } from './losses/softmax-cross-entropy.js';
+
+export { Sequential } from './model/sequential.js';
+
+export { Random, setGlobalSeed } from './data/random.js';
+
+export {
+  gradCheck,
+  gradCheckLoss,
+  gradCheckModel,
+  checkGradients,
+  type GradCheckOptions,
+  type GradCheckReport,
+  type GradCheckEntry,
+  type GradCheckTarget,
+} from './gradcheck.js';

@@ -1,0 +1,61 @@
+import { assertFinite } from '../tensor/ops.js';
+import { Tensor, reuseOrAllocate } from '../tensor/tensor.js';
+import { validateLabels, type Labels } from './labels.js';
+import type { Loss } from './loss.js';
+
+/** Predictions are clipped to [CLIP, 1 − CLIP] so log(0) never happens (the book's 1e-7). */
+export const PROBABILITY_CLIP = 1e-7;
+
+function clip(p: number): number {
+  return p < PROBABILITY_CLIP ? PROBABILITY_CLIP : p > 1 - PROBABILITY_CLIP ? 1 - PROBABILITY_CLIP : p;
+}
+
+/**
+ * Categorical cross-entropy over probability rows ŷ (e.g. a Softmax output):
+ * `L = −(1/N) Σ_i Σ_j y_ij · log(clip(ŷ_ij))`; with integer labels c_i, `L = −(1/N) Σ_i log(clip(ŷ_i,c_i))`.
+ *
+ * Backward: `dL/dŷ_ij = −y_ij / clip(ŷ_ij) / N`. Using the clipped ŷ keeps the gradient finite when a
+ * prediction is exactly 0. Labels are integer class indices or one-hot rows; both are validated.
+ */
+export class CategoricalCrossEntropy implements Loss {
+  readonly name = 'CategoricalCrossEntropy';
+  private dinputs: Tensor | null = null;
+
+  forward(yPred: Tensor, yTrue: Labels): number {
+    const op = `${this.name}.forward`;
+    assertFinite(yPred, `${op}: predictions`);
+    validateLabels(op, yPred, yTrue);
+    const [batch, classes] = yPred.shape;
+    const p = yPred.data;
+    let total = 0;
+    if (yTrue instanceof Tensor) {
+      const y = yTrue.data;
+      for (let i = 0; i < batch * classes; i++) if (y[i] !== 0) total -= y[i] * Math.log(clip(p[i]));
+    } else {
+      for (let i = 0; i < batch; i++) total -= Math.log(clip(p[i * classes + yTrue[i]]));
+    }
+    return total / batch;
+  }
+
+  backward(yPred: Tensor, yTrue: Labels): Tensor {
+    const op = `${this.name}.backward`;
+    validateLabels(op, yPred, yTrue);
+    const [batch, classes] = yPred.shape;
+    const dinputs = reuseOrAllocate(this.dinputs, batch, classes);
+    const p = yPred.data;
+    const out = dinputs.data;
+    if (yTrue instanceof Tensor) {
+      const y = yTrue.data;
+      // dL/dŷ = −y / ŷ / N
+      for (let i = 0; i < batch * classes; i++) out[i] = -y[i] / clip(p[i]) / batch;
+    } else {
+      out.fill(0);
+      for (let i = 0; i < batch; i++) {
+        const k = i * classes + yTrue[i];
+        out[k] = -1 / clip(p[k]) / batch;
+      }
+    }
+    this.dinputs = dinputs;
+    return dinputs;
+  }
+}

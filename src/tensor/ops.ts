@@ -1,0 +1,93 @@
+import { getKernels } from './backend.js';
+import { Tensor, reuseOrAllocate } from './tensor.js';
+
+/*
+ * Tensor-level numeric operations. Every entry point checks shapes and throws an error that names the
+ * operation and the shapes at fault; the raw loops live in `kernels/`. Each takes an optional `out`
+ * tensor that is reused when it already has the right shape (hot paths pass their own buffers).
+ */
+
+/** `a · b`: `[m, k] · [k, n] → [m, n]`. */
+export function matmul(a: Tensor, b: Tensor, out?: Tensor | null, op = 'matmul'): Tensor {
+  const [m, k] = a.shape;
+  const [k2, n] = b.shape;
+  if (k !== k2) {
+    throw new RangeError(`${op}: inner dimensions differ: ${a.shapeString()} · ${b.shapeString()}`);
+  }
+  const result = reuseOrAllocate(out, m, n);
+  getKernels().matmul(a.data, b.data, result.data, m, k, n);
+  return result;
+}
+
+/** `aᵀ · b`: `[k, m]ᵀ · [k, n] → [m, n]`, without materialising `aᵀ`. */
+export function matmulTransA(a: Tensor, b: Tensor, out?: Tensor | null, op = 'matmulTransA'): Tensor {
+  const [k, m] = a.shape;
+  const [k2, n] = b.shape;
+  if (k !== k2) {
+    throw new RangeError(`${op}: aᵀ · b needs equal row counts: a is ${a.shapeString()}, b is ${b.shapeString()}`);
+  }
+  const result = reuseOrAllocate(out, m, n);
+  getKernels().matmulTransA(a.data, b.data, result.data, m, k, n);
+  return result;
+}
+
+/** `a · bᵀ`: `[m, k] · [n, k]ᵀ → [m, n]`, without materialising `bᵀ`. */
+export function matmulTransB(a: Tensor, b: Tensor, out?: Tensor | null, op = 'matmulTransB'): Tensor {
+  const [m, k] = a.shape;
+  const [n, k2] = b.shape;
+  if (k !== k2) {
+    throw new RangeError(`${op}: a · bᵀ needs equal column counts: a is ${a.shapeString()}, b is ${b.shapeString()}`);
+  }
+  const result = reuseOrAllocate(out, m, n);
+  getKernels().matmulTransB(a.data, b.data, result.data, m, k, n);
+  return result;
+}
+
+/** `x + bias` with the `[1, cols]` bias row broadcast down every row. `out` may be `x` itself. */
+export function addRowVector(x: Tensor, bias: Tensor, out?: Tensor | null, op = 'addRowVector'): Tensor {
+  const [rows, cols] = x.shape;
+  if (bias.shape[0] !== 1 || bias.shape[1] !== cols) {
+    throw new RangeError(`${op}: bias must be [1, ${cols}] to add to ${x.shapeString()}, got ${bias.shapeString()}`);
+  }
+  const result = reuseOrAllocate(out, rows, cols);
+  const xd = x.data;
+  const bd = bias.data;
+  const od = result.data;
+  for (let i = 0; i < rows; i++) {
+    const row = i * cols;
+    for (let j = 0; j < cols; j++) od[row + j] = xd[row + j] + bd[j];
+  }
+  return result;
+}
+
+/** Column sums: `[rows, cols] → [1, cols]` (the bias gradient: dL/db = Σ over the batch of dL/dY). */
+export function sumColumns(x: Tensor, out?: Tensor | null): Tensor {
+  const [rows, cols] = x.shape;
+  const result = reuseOrAllocate(out, 1, cols);
+  const xd = x.data;
+  const od = result.data;
+  od.fill(0);
+  for (let i = 0; i < rows; i++) {
+    const row = i * cols;
+    for (let j = 0; j < cols; j++) od[j] += xd[row + j];
+  }
+  return result;
+}
+
+/**
+ * Throws if any element is NaN or ±Infinity, naming `where` and the first bad element.
+ * Cheap next to a matrix product, and it turns a silent NaN into an error at the place it entered.
+ */
+export function assertFinite(t: Tensor, where: string): void {
+  const d = t.data;
+  for (let i = 0; i < d.length; i++) {
+    const v = d[i];
+    if (v - v !== 0) {
+      const cols = t.shape[1];
+      const row = cols === 0 ? 0 : Math.floor(i / cols);
+      throw new RangeError(
+        `${where}: ${t.shapeString()} tensor holds ${v} at row ${row}, column ${i - row * cols}`,
+      );
+    }
+  }
+}
