@@ -19,9 +19,28 @@ export { type Labels, toOneHot } from './losses/labels.js';
 export { CategoricalCrossEntropy } from './losses/categorical-cross-entropy.js';
 export { softmaxCrossEntropyBackward } from './losses/softmax-cross-entropy.js';
 
-export { Sequential } from './model/sequential.js';
+export { Sequential, type CompileOptions, type Compiled, type Evaluation } from './model/sequential.js';
+export type { FitOptions, EpochLog, History, ValidationData } from './model/fit.js';
+
+export {
+  Optimizer,
+  type OptimizerOptions,
+  type OptimizerConfig,
+  type OptimizerState,
+} from './optimizers/optimizer.js';
+export { SGD, type SGDOptions } from './optimizers/sgd.js';
+export { AdaGrad, type AdaGradOptions } from './optimizers/adagrad.js';
+export { RMSProp, type RMSPropOptions } from './optimizers/rmsprop.js';
+export { Adam, type AdamOptions } from './optimizers/adam.js';
+
+export type { Metric } from './metrics/metric.js';
+export { categoricalAccuracy } from './metrics/categorical-accuracy.js';
+export { defaultMetricFor } from './metrics/default-metric.js';
 
 export { Random, setGlobalSeed } from './data/random.js';
+export type { ClassificationData, ToyDataOptions } from './data/classification-data.js';
+export { spiralData } from './data/spiral.js';
+export { verticalData } from './data/vertical.js';
 
 export {
   gradCheck,
