@@ -13,11 +13,19 @@ export { Dense, type DenseOptions } from './layers/dense.js';
 export type { InitializerName } from './layers/initializers.js';
 export { ReLU } from './layers/relu.js';
 export { Softmax } from './layers/softmax.js';
+export { Sigmoid } from './layers/sigmoid.js';
+export { Tanh } from './layers/tanh.js';
+export { LeakyReLU, type LeakyReLUOptions } from './layers/leaky-relu.js';
+export { Linear } from './layers/linear.js';
+export { Dropout, type DropoutOptions } from './layers/dropout.js';
 
 export type { Loss } from './losses/loss.js';
 export { type Labels, toOneHot } from './losses/labels.js';
 export { CategoricalCrossEntropy } from './losses/categorical-cross-entropy.js';
 export { softmaxCrossEntropyBackward } from './losses/softmax-cross-entropy.js';
+export { BinaryCrossEntropy } from './losses/binary-cross-entropy.js';
+export { MeanSquaredError } from './losses/mean-squared-error.js';
+export { MeanAbsoluteError } from './losses/mean-absolute-error.js';
 
 export { Sequential, type CompileOptions, type Compiled, type Evaluation } from './model/sequential.js';
 export type { FitOptions, EpochLog, History, ValidationData } from './model/fit.js';
@@ -41,6 +49,7 @@ export { Random, setGlobalSeed } from './data/random.js';
 export type { ClassificationData, ToyDataOptions } from './data/classification-data.js';
 export { spiralData } from './data/spiral.js';
 export { verticalData } from './data/vertical.js';
+export { parseIdx, idxToTensor, idxToLabels, type IdxArray, type IdxType } from './data/idx.js';
 
 export {
   gradCheck,

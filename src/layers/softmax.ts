@@ -48,10 +48,16 @@ export class Softmax implements Layer {
     const out = dinputs.data;
     for (let i = 0; i < rows; i++) {
       const row = i * cols;
-      // dL/dx = s ⊙ (d − d·s)
+      // dL/dx_i = s_i (d_i − d·s). Written as s_i (d_i·T − d·s) with T = Σ s_j (= 1 in exact
+      // arithmetic): in float64, d_i·T − d·s = Σ_{j≠i} s_j (d_i − d_j) keeps full precision even when
+      // s_i ≈ 1, where the float32-rounded s_i would otherwise cancel against the dot product.
       let dot = 0;
-      for (let j = 0; j < cols; j++) dot += dd[row + j] * sd[row + j];
-      for (let j = 0; j < cols; j++) out[row + j] = sd[row + j] * (dd[row + j] - dot);
+      let total = 0;
+      for (let j = 0; j < cols; j++) {
+        dot += dd[row + j] * sd[row + j];
+        total += sd[row + j];
+      }
+      for (let j = 0; j < cols; j++) out[row + j] = sd[row + j] * (dd[row + j] * total - dot);
     }
     this.dinputs = dinputs;
     return dinputs;

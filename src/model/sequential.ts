@@ -92,6 +92,16 @@ export class Sequential {
   }
 
   /**
+   * The sum of every layer's regularisation penalty (L1/L2 on Dense layers), reported apart from the data
+   * loss; the total training objective is `dataLoss + regularizationLoss()`. 0 when no layer regularises.
+   */
+  regularizationLoss(): number {
+    let total = 0;
+    for (const layer of this.layers) if (layer.regularizationLoss) total += layer.regularizationLoss();
+    return total;
+  }
+
+  /**
    * Every trainable parameter with its gradient, in layer order. Names are prefixed with the layer's
    * position, e.g. `"0:Dense(2→64).weights"`. The tensors are the layers' own (same objects every call).
    */

@@ -9,10 +9,15 @@ export interface Tolerance {
    * differ by a few ulps of the *terms*, which can dwarf an element that cancels to near zero.
    */
   atol: number;
+  /**
+   * Optional unscaled absolute floor, for references whose own float32 rounding is absolute rather than
+   * relative (e.g. TF.js's saturated softmax gradient is off by ~ulp(1)·|d| whatever the element's size).
+   */
+  abs?: number;
 }
 
 /**
- * Asserts `|a − b| ≤ rtol · max(|a|, |b|) + atol · max‖b‖∞` for every element, and reports the worst
+ * Asserts `|a − b| ≤ rtol · max(|a|, |b|) + atol · max‖b‖∞ (+ abs)` for every element, and reports the worst
  * element by index and value when it fails.
  */
 export function expectClose(
@@ -29,7 +34,7 @@ export function expectClose(
   for (let i = 0; i < actual.length; i++) {
     const a = actual[i];
     const b = expected[i];
-    const bound = tol.rtol * Math.max(Math.abs(a), Math.abs(b)) + tol.atol * scale;
+    const bound = tol.rtol * Math.max(Math.abs(a), Math.abs(b)) + tol.atol * scale + (tol.abs ?? 0);
     const err = Math.abs(a - b);
     if (!(err <= bound) && (worst < 0 || err - bound > worstExcess)) {
       worst = i;
@@ -40,7 +45,7 @@ export function expectClose(
     expect.fail(
       `${label}: element ${worst} differs: ${actual[worst]} vs reference ${expected[worst]} ` +
         `(|diff| ${Math.abs(actual[worst] - expected[worst]).toExponential(3)}, ` +
-        `bound rtol=${tol.rtol} atol=${tol.atol}×${scale.toExponential(3)})`,
+        `bound rtol=${tol.rtol} atol=${tol.atol}×${scale.toExponential(3)}${tol.abs ? ` abs=${tol.abs}` : ''})`,
     );
   }
 }
