@@ -153,6 +153,8 @@ function randomWeights(like: Tensor, seed: number): Tensor {
  *
  * The layer's output is reduced to a scalar with fixed random weights, `L = Σ r ⊙ layer.forward(x)`, so
  * `backward(r)` must return dL/dx and fill the parameter gradients. Checks the input and every parameter.
+ * A layer with a regularisation penalty adds it to its parameter gradients, so then
+ * `L = Σ r ⊙ layer.forward(x) + layer.regularizationLoss()`.
  * Works for any object implementing {@link Layer}, so users can check layers of their own.
  *
  * @example
@@ -169,7 +171,8 @@ export function gradCheck(layer: Layer, x: Tensor, options: GradCheckOptions = {
   for (const p of layer.parameters()) {
     targets.push({ name: p.name, values: p.value.data, analytic: p.grad.data.slice() });
   }
-  return checkGradients(() => project(layer.forward(input, forwardOptions), r), targets, options);
+  const penalty = (): number => (layer.regularizationLoss ? layer.regularizationLoss() : 0);
+  return checkGradients(() => project(layer.forward(input, forwardOptions), r) + penalty(), targets, options);
 }
 
 /**
@@ -183,8 +186,9 @@ export function gradCheckLoss(loss: Loss, yPred: Tensor, yTrue: Labels, options:
 }
 
 /**
- * Checks a whole model: the loss at `model.forward(x)` against every parameter (and the input), using
- * the model's own backward (including the fused Softmax + cross-entropy path when it applies).
+ * Checks a whole model: the loss at `model.forward(x)` plus the model's regularisation penalty against every
+ * parameter (and the input), using the model's own backward (including the fused Softmax + cross-entropy
+ * path when it applies).
  */
 export function gradCheckModel(
   model: Sequential,
@@ -201,5 +205,9 @@ export function gradCheckModel(
   for (const p of model.parameters()) {
     targets.push({ name: p.name, values: p.value.data, analytic: p.grad.data.slice() });
   }
-  return checkGradients(() => loss.forward(model.forward(input, forwardOptions), yTrue), targets, options);
+  return checkGradients(
+    () => loss.forward(model.forward(input, forwardOptions), yTrue) + model.regularizationLoss(),
+    targets,
+    options,
+  );
 }

@@ -3,6 +3,7 @@ import { addRowVector, assertFinite, matmul, matmulTransA, matmulTransB, sumColu
 import { Tensor } from '../tensor/tensor.js';
 import { initializeWeights, type InitializerName } from './initializers.js';
 import { checkBackwardShape, type ForwardOptions, type Layer, type Parameter } from './layer.js';
+import { addPenaltyGradient, checkStrength, penalty, type PenaltyStrengths } from './regularization.js';
 
 /** Options for {@link Dense}. */
 export interface DenseOptions {
@@ -10,6 +11,14 @@ export interface DenseOptions {
   seed?: number;
   /** Weight initialiser. Default `'small'` (0.01 · N(0, 1), as in the book). */
   initializer?: InitializerName;
+  /** L1 strength λ on the weights: adds λ·Σ|w| to the loss (book ch. 14). Default 0. */
+  weightL1?: number;
+  /** L2 strength λ on the weights: adds λ·Σw² to the loss. Default 0. */
+  weightL2?: number;
+  /** L1 strength λ on the biases: adds λ·Σ|b| to the loss. Default 0. */
+  biasL1?: number;
+  /** L2 strength λ on the biases: adds λ·Σb² to the loss. Default 0. */
+  biasL2?: number;
 }
 
 /**
@@ -22,6 +31,11 @@ export interface DenseOptions {
  * - dL/dW = Xᵀ · G          (`dweights`, `[nIn, nOut]`)
  * - dL/db = Σ_batch G       (`dbiases`, `[1, nOut]`)
  * - dL/dX = G · Wᵀ          (`dinputs`, `[batch, nIn]`)
+ *
+ * With regularisation (`weightL1`, `weightL2`, `biasL1`, `biasL2`), the penalty
+ * R = λ₁ʷ Σ|W| + λ₂ʷ Σ W² + λ₁ᵇ Σ|b| + λ₂ᵇ Σ b² is reported by {@link Dense.regularizationLoss} (apart from
+ * the data loss) and its gradient is added in backward: dR/dW = λ₁ʷ·sign(W) + 2λ₂ʷ·W (sign(0) = 0, see
+ * `regularization.ts`), likewise for b.
  */
 export class Dense implements Layer {
   readonly name: string;
@@ -36,6 +50,10 @@ export class Dense implements Layer {
   /** dL/db from the last backward (zeros before). */
   readonly dbiases: Tensor;
   dinputs: Tensor | null = null;
+  /** The options the layer was built with (seed, initializer, regularisation strengths). */
+  readonly options: Readonly<DenseOptions>;
+  private readonly weightPenalty: PenaltyStrengths;
+  private readonly biasPenalty: PenaltyStrengths;
 
   private input: Tensor | null = null;
   private output: Tensor | null = null;
@@ -46,6 +64,10 @@ export class Dense implements Layer {
     }
     this.nIn = nIn;
     this.nOut = nOut;
+    const op = `Dense(${nIn}, ${nOut})`;
+    this.weightPenalty = { l1: checkStrength(op, 'weightL1', options.weightL1), l2: checkStrength(op, 'weightL2', options.weightL2) };
+    this.biasPenalty = { l1: checkStrength(op, 'biasL1', options.biasL1), l2: checkStrength(op, 'biasL2', options.biasL2) };
+    this.options = { ...options };
     this.name = `Dense(${nIn}→${nOut})`;
     this.weights = new Tensor(nIn, nOut);
     this.biases = new Tensor(1, nOut);
@@ -77,7 +99,15 @@ export class Dense implements Layer {
     sumColumns(dvalues, this.dbiases);
     // dL/dX = dL/dY · Wᵀ
     this.dinputs = matmulTransB(dvalues, this.weights, this.dinputs, `${this.name}.backward`);
+    // + dR/dW = λ₁·sign(W) + 2λ₂·W and dR/db likewise (no-ops when the strengths are 0)
+    addPenaltyGradient(this.weights.data, this.dweights.data, this.weightPenalty);
+    addPenaltyGradient(this.biases.data, this.dbiases.data, this.biasPenalty);
     return this.dinputs;
+  }
+
+  /** The regularisation penalty R of the current weights and biases (0 when no strength is set). */
+  regularizationLoss(): number {
+    return penalty(this.weights.data, this.weightPenalty) + penalty(this.biases.data, this.biasPenalty);
   }
 
   parameters(): Parameter[] {

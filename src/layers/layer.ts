@@ -37,6 +37,11 @@ export interface Layer {
   backward(dvalues: Tensor): Tensor;
   /** The layer's trainable parameters (empty for activations). */
   parameters(): Parameter[];
+  /**
+   * Optional: the layer's regularisation penalty R (e.g. L1/L2 on Dense weights), which is added to the
+   * data loss. A layer that has one adds dR/d(parameter) to its parameter gradients in `backward`.
+   */
+  regularizationLoss?(): number;
 }
 
 /** Throws unless `dvalues` has the shape of the last forward output. Shared by every layer's backward. */

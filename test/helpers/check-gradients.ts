@@ -47,6 +47,11 @@ export interface LayerCheckOptions {
   gradCheck?: GradCheckOptions;
   /** Seed of the random output weights r in L = Σ r ⊙ y. */
   seed?: number;
+  /**
+   * The layer's regularisation penalty in tfjs (params in `layer.parameters()` order). Required when the
+   * layer reports a non-zero `regularizationLoss()`: then L = Σ r ⊙ y + penalty on both sides.
+   */
+  tfPenalty?: (params: tf.Tensor2D[]) => tf.Scalar;
 }
 
 function expectReport(report: GradCheckReport, tol: Tolerance, label: string): void {
@@ -71,11 +76,21 @@ export function checkLayerGradients(layer: Layer, x: Tensor, tfForward: TfLayerF
   const paramGrads = params.map((p) => p.grad.data.slice());
 
   const tfTol = options.tf ?? TF_TOLERANCE;
+  const penalty = layer.regularizationLoss ? layer.regularizationLoss() : 0;
+  if (penalty !== 0 && !options.tfPenalty) {
+    throw new Error(`${layer.name} has a regularisation penalty (${penalty}): pass tfPenalty to checkLayerGradients`);
+  }
   tf.tidy(() => {
     const rT = toTf(r);
     const args = [toTf(x), ...params.map((p) => toTf(p.value))];
-    const f = (...ts: tf.Tensor[]) =>
-      tf.sum(tf.mul(tfForward(ts[0] as tf.Tensor2D, ts.slice(1) as tf.Tensor2D[]), rT));
+    const f = (...ts: tf.Tensor[]) => {
+      const data = tf.sum(tf.mul(tfForward(ts[0] as tf.Tensor2D, ts.slice(1) as tf.Tensor2D[]), rT));
+      return options.tfPenalty ? tf.add(data, options.tfPenalty(ts.slice(1) as tf.Tensor2D[])) : data;
+    };
+    if (options.tfPenalty) {
+      const tfPenaltyValue = options.tfPenalty(args.slice(1)).dataSync()[0];
+      expectClose([penalty], [tfPenaltyValue], tfTol, `${layer.name} regularisation penalty vs TensorFlow.js`);
+    }
     const yTf = tfForward(args[0], args.slice(1));
     expectClose(y.data, tfData(yTf), tfTol, `${layer.name} forward vs TensorFlow.js`);
     const grads = tf.grads(f)(args);
