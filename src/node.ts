@@ -4,3 +4,4 @@
  */
 export * from './index.js';
 export { loadIdx } from './io/idx.js';
+export { loadCsv } from './io/csv.js';
