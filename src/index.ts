@@ -29,7 +29,7 @@ export { MeanAbsoluteError } from './losses/mean-absolute-error.js';
 
 export { Sequential } from './model/sequential.js';
 
-export { Random, setGlobalSeed } from './data/random.js';
+export { Random, setGlobalSeed, type RandomState } from './data/random.js';
 export { parseIdx, idxToTensor, idxToLabels, type IdxArray, type IdxType } from './data/idx.js';
 
 export {
