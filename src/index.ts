@@ -27,9 +27,28 @@ export { BinaryCrossEntropy } from './losses/binary-cross-entropy.js';
 export { MeanSquaredError } from './losses/mean-squared-error.js';
 export { MeanAbsoluteError } from './losses/mean-absolute-error.js';
 
-export { Sequential } from './model/sequential.js';
+export { Sequential, type CompileOptions, type Compiled, type Evaluation } from './model/sequential.js';
+export type { FitOptions, EpochLog, History, ValidationData } from './model/fit.js';
+
+export {
+  Optimizer,
+  type OptimizerOptions,
+  type OptimizerConfig,
+  type OptimizerState,
+} from './optimizers/optimizer.js';
+export { SGD, type SGDOptions } from './optimizers/sgd.js';
+export { AdaGrad, type AdaGradOptions } from './optimizers/adagrad.js';
+export { RMSProp, type RMSPropOptions } from './optimizers/rmsprop.js';
+export { Adam, type AdamOptions } from './optimizers/adam.js';
+
+export type { Metric } from './metrics/metric.js';
+export { categoricalAccuracy } from './metrics/categorical-accuracy.js';
+export { defaultMetricFor } from './metrics/default-metric.js';
 
 export { Random, setGlobalSeed, type RandomState } from './data/random.js';
+export type { ClassificationData, ToyDataOptions } from './data/classification-data.js';
+export { spiralData } from './data/spiral.js';
+export { verticalData } from './data/vertical.js';
 export { parseIdx, idxToTensor, idxToLabels, type IdxArray, type IdxType } from './data/idx.js';
 
 export {

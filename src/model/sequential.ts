@@ -4,7 +4,37 @@ import { CategoricalCrossEntropy } from '../losses/categorical-cross-entropy.js'
 import type { Labels } from '../losses/labels.js';
 import type { Loss } from '../losses/loss.js';
 import { softmaxCrossEntropyBackward } from '../losses/softmax-cross-entropy.js';
-import type { Tensor } from '../tensor/tensor.js';
+import { argmaxRow } from '../metrics/categorical-accuracy.js';
+import { defaultMetricFor } from '../metrics/default-metric.js';
+import type { Metric } from '../metrics/metric.js';
+import type { Optimizer } from '../optimizers/optimizer.js';
+import { Tensor } from '../tensor/tensor.js';
+import { fitModel, type FitOptions, type History } from './fit.js';
+import { checkDataset } from './validate.js';
+
+/** Options for {@link Sequential.compile}. */
+export interface CompileOptions {
+  loss: Loss;
+  optimizer: Optimizer;
+  /** Reported as `accuracy` by `fit` / `evaluate`. Default: the one that fits the loss (`defaultMetricFor`). */
+  metric?: Metric;
+}
+
+/** What `compile` fixed; returned by {@link Sequential.requireCompiled}. */
+export interface Compiled {
+  readonly loss: Loss;
+  readonly optimizer: Optimizer;
+  readonly metric: Metric;
+}
+
+/** Result of {@link Sequential.evaluate}. */
+export interface Evaluation {
+  loss: number;
+  accuracy: number;
+}
+
+const TRAINING: ForwardOptions = Object.freeze({ training: true });
+const INFERENCE: ForwardOptions = Object.freeze({ training: false });
 
 /**
  * A stack of layers applied in order. Data flows one way:
@@ -13,10 +43,17 @@ import type { Tensor } from '../tensor/tensor.js';
  *
  * When the last layer is {@link Softmax} and the loss is {@link CategoricalCrossEntropy}, the backward
  * pass uses the fused gradient `(ŷ − y)/N` instead of chaining the two (see `softmaxCrossEntropyBackward`).
+ *
+ * Training: `compile({ loss, optimizer })`, then `fit(x, y, options)` (or `trainStep` in your own loop);
+ * `evaluate`, `predict` and `predictClasses` for inference.
  */
 export class Sequential {
   readonly layers: readonly Layer[];
   private fusedGrad: Tensor | null = null;
+  private compiled: Compiled | null = null;
+  /** `parameters()` cached at compile time: the list the optimizer walks every step. */
+  private trainable: Parameter[] = [];
+  private lastOutput: Tensor | null = null;
 
   constructor(layers: readonly Layer[]) {
     if (layers.length === 0) throw new RangeError('Sequential: needs at least one layer');
@@ -76,5 +113,114 @@ export class Sequential {
       }
     });
     return params;
+  }
+
+  /**
+   * Fixes the loss, the optimizer and the metric for training. Compiling again swaps them (a new
+   * optimizer starts with fresh state).
+   */
+  compile(options: CompileOptions): this {
+    const op = 'Sequential.compile';
+    if (options === null || typeof options !== 'object') throw new TypeError(`${op}: expects { loss, optimizer }`);
+    const { loss, optimizer } = options;
+    if (!loss || typeof loss.forward !== 'function' || typeof loss.backward !== 'function') {
+      throw new TypeError(`${op}: loss must be a Loss (with forward and backward), got ${String(loss)}`);
+    }
+    if (!optimizer || typeof optimizer.step !== 'function') {
+      throw new TypeError(`${op}: optimizer must be an Optimizer (with step), got ${String(optimizer)}`);
+    }
+    const metric = options.metric ?? defaultMetricFor(loss);
+    this.compiled = { loss, optimizer, metric };
+    this.trainable = this.parameters();
+    return this;
+  }
+
+  /** The compiled loss, optimizer and metric, or null before `compile`. */
+  get compiledWith(): Compiled | null {
+    return this.compiled;
+  }
+
+  /** The compiled settings; throws naming `op` when `compile` has not been called. */
+  requireCompiled(op: string): Compiled {
+    if (this.compiled === null) {
+      throw new Error(`${op}: call compile({ loss, optimizer }) first`);
+    }
+    return this.compiled;
+  }
+
+  /**
+   * The output of the last `trainStep`'s forward pass — the predictions its loss was computed on, from
+   * before its update. A buffer owned by the last layer: read it before the next forward.
+   */
+  get lastPrediction(): Tensor | null {
+    return this.lastOutput;
+  }
+
+  /**
+   * One training step: forward (training mode), loss, backward, optimizer update.
+   * Afterwards every layer still holds this step's gradients (`dweights`, `dbiases`), so they can be
+   * inspected. Allocates nothing once the layers' buffers exist for this batch size.
+   * @returns the loss computed before the update
+   * @throws if the loss is NaN or infinite (nothing is updated then)
+   */
+  trainStep(x: Tensor, y: Labels): number {
+    const { loss, optimizer } = this.requireCompiled('Sequential.trainStep');
+    const yPred = this.forward(x, TRAINING);
+    this.lastOutput = yPred;
+    const value = loss.forward(yPred, y);
+    if (!Number.isFinite(value)) {
+      throw new RangeError(`Sequential.trainStep: ${loss.name} loss is ${value}; the model has diverged or the data holds non-finite values`);
+    }
+    this.backward(yPred, y, loss);
+    optimizer.step(this.trainable);
+    return value;
+  }
+
+  /**
+   * Trains on `(x, y)` for `epochs` passes in shuffled mini-batches; see {@link FitOptions}.
+   * Every option and the data are checked before training starts.
+   * @returns one {@link EpochLog} per epoch
+   * @throws naming the epoch and step if the loss becomes non-finite or a step fails
+   */
+  fit(x: Tensor, y: Labels, options: FitOptions = {}): History {
+    return fitModel(this, x, y, options);
+  }
+
+  /** Loss and metric on `(x, y)` in inference mode, in one forward pass. Changes no parameter or gradient. */
+  evaluate(x: Tensor, y: Labels): Evaluation {
+    const op = 'Sequential.evaluate';
+    const { loss, metric } = this.requireCompiled(op);
+    const yPred = this.forward(x, INFERENCE);
+    checkDataset(op, 'x', x, y, yPred.cols);
+    return { loss: loss.forward(yPred, y), accuracy: metric.compute(yPred, y) };
+  }
+
+  /** The model's output for x (probabilities, for a Softmax model) in inference mode, as a new tensor the caller owns. */
+  predict(x: Tensor): Tensor {
+    return this.forward(x, INFERENCE).clone();
+  }
+
+  /** The index of the highest output of each row of `predict(x)`. */
+  predictClasses(x: Tensor): Int32Array {
+    const out = this.forward(x, INFERENCE);
+    const classes = new Int32Array(out.rows);
+    for (let i = 0; i < out.rows; i++) classes[i] = argmaxRow(out, i);
+    return classes;
+  }
+
+  /**
+   * Number of output columns, found by running the first row of x through the model (inference mode).
+   * Also checks that x fits the first layer. Used to validate targets before training.
+   */
+  outputWidth(x: Tensor, op: string): number {
+    if (!(x instanceof Tensor)) throw new TypeError(`${op}: x must be a Tensor`);
+    if (x.rows === 0) throw new RangeError(`${op}: x has no rows`);
+    const probe = new Tensor(1, x.cols, x.data.slice(0, x.cols));
+    try {
+      return this.forward(probe, INFERENCE).cols;
+    } catch (err) {
+      const message = err instanceof Error ? err.message : String(err);
+      throw new RangeError(`${op}: x ${x.shapeString()} does not fit the model: ${message}`, { cause: err });
+    }
   }
 }

@@ -1,0 +1,32 @@
+import { Tensor } from '../tensor/tensor.js';
+import { checkCount, linspace, type ClassificationData, type ToyDataOptions } from './classification-data.js';
+import { randomFor } from './random.js';
+
+/**
+ * The book's spiral dataset (`nnfs.datasets.spiral_data`): `classes` interleaved spiral arms of
+ * `samples` points each. For class k and point i of n:
+ *
+ * - r = linspace(0, 1)ᵢ,  t = linspace(4k, 4(k + 1))ᵢ + 0.2 · N(0, 1)
+ * - x = (r · sin(2.5 t), r · cos(2.5 t)),  y = k
+ *
+ * Rows are grouped by class (all of class 0 first). Same seed ⇒ identical data.
+ * @returns `x` of shape `[samples · classes, 2]` and labels `y`
+ */
+export function spiralData(options: ToyDataOptions = {}): ClassificationData {
+  const samples = checkCount('spiralData', 'samples', options.samples ?? 100);
+  const classes = checkCount('spiralData', 'classes', options.classes ?? 3);
+  const rng = randomFor(options.seed);
+  const x = new Tensor(samples * classes, 2);
+  const y = new Int32Array(samples * classes);
+  for (let k = 0; k < classes; k++) {
+    for (let i = 0; i < samples; i++) {
+      const row = k * samples + i;
+      const r = linspace(0, 1, samples, i);
+      const t = linspace(4 * k, 4 * (k + 1), samples, i) + rng.normal() * 0.2;
+      x.data[2 * row] = r * Math.sin(t * 2.5);
+      x.data[2 * row + 1] = r * Math.cos(t * 2.5);
+      y[row] = k;
+    }
+  }
+  return { x, y };
+}

@@ -1,0 +1,19 @@
+import type { Loss } from '../losses/loss.js';
+import { categoricalAccuracy } from './categorical-accuracy.js';
+import type { Metric } from './metric.js';
+
+/**
+ * The metric `compile` uses when none is given: the accuracy that matches the loss.
+ * Add a case here when adding a loss (e.g. binary cross-entropy → binary accuracy).
+ * @throws for a loss it does not know, asking for an explicit `compile({ metric })`
+ */
+export function defaultMetricFor(loss: Loss): Metric {
+  switch (loss.name) {
+    case 'CategoricalCrossEntropy':
+      return categoricalAccuracy;
+    default:
+      throw new RangeError(
+        `defaultMetricFor: no default metric for loss '${loss.name}'; pass one with compile({ loss, optimizer, metric })`,
+      );
+  }
+}

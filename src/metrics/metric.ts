@@ -1,0 +1,13 @@
+import type { Labels } from '../losses/labels.js';
+import type { Tensor } from '../tensor/tensor.js';
+
+/**
+ * A score of predictions against targets, reported by `fit` and `evaluate` next to the loss.
+ * `compute` returns the mean over the batch (e.g. the fraction classified correctly), so the model can
+ * average batches weighted by their size. It must not allocate: `fit` calls it on every batch.
+ */
+export interface Metric {
+  /** e.g. `"categoricalAccuracy"`. */
+  readonly name: string;
+  compute(yPred: Tensor, yTrue: Labels): number;
+}

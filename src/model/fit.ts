@@ -1,0 +1,117 @@
+import { randomFor, type Random } from '../data/random.js';
+import type { Labels } from '../losses/labels.js';
+import type { Tensor } from '../tensor/tensor.js';
+import { BatchBuffers } from './batches.js';
+import type { Sequential } from './sequential.js';
+import { checkDataset, checkInteger } from './validate.js';
+
+/** Held-out data scored after every epoch. */
+export type ValidationData = readonly [x: Tensor, y: Labels] | { readonly x: Tensor; readonly y: Labels };
+
+/** One epoch's summary, as `fit` returns and passes to `onEpochEnd`. */
+export interface EpochLog {
+  /** 1-based epoch number. */
+  readonly epoch: number;
+  /**
+   * Mean training loss over the epoch's batches, weighted by batch size. Each batch's loss is taken
+   * before that batch's update (as in Keras), so with one full batch it is the book's printed loss.
+   */
+  readonly loss: number;
+  /** The compiled metric (e.g. categorical accuracy) over the epoch's batches, measured the same way. */
+  readonly accuracy: number;
+  /** Loss on `validationData` after the epoch (only when validation data is given). */
+  readonly valLoss?: number;
+  /** Metric on `validationData` after the epoch (only when validation data is given). */
+  readonly valAccuracy?: number;
+}
+
+/** Options for {@link Sequential.fit}. */
+export interface FitOptions {
+  /** Passes over the data, integer ≥ 1. Default 1. */
+  epochs?: number;
+  /** Rows per update, integer ≥ 1; a last batch smaller than this is used as is. Default 32 (capped at N). */
+  batchSize?: number;
+  /** Reshuffle the row order before every epoch. Default true. */
+  shuffle?: boolean;
+  /** Seed of the shuffling stream. Default: forked from the global generator (see `setGlobalSeed`). */
+  seed?: number;
+  /** Scored after every epoch into `valLoss` / `valAccuracy`. */
+  validationData?: ValidationData;
+  /** Called after every epoch; return `false` to stop training early. */
+  onEpochEnd?: (log: EpochLog) => void | boolean;
+}
+
+/** Training history: one entry per completed epoch. */
+export type History = EpochLog[];
+
+/**
+ * The training loop behind {@link Sequential.fit}: validates everything first, then for each epoch
+ * shuffles a row permutation, gathers mini-batches into reused buffers and calls `trainStep` on each.
+ */
+export function fitModel(model: Sequential, x: Tensor, y: Labels, options: FitOptions = {}): History {
+  const op = 'Sequential.fit';
+  const { metric } = model.requireCompiled(op);
+  const epochs = checkInteger(op, 'epochs', options.epochs ?? 1, 1);
+  const batchSizeOption = checkInteger(op, 'batchSize', options.batchSize ?? 32, 1);
+  const shuffle = options.shuffle ?? true;
+  const outputs = model.outputWidth(x, op);
+  checkDataset(op, 'x', x, y, outputs);
+  let validation: { x: Tensor; y: Labels } | null = null;
+  if (options.validationData !== undefined) {
+    const v = options.validationData;
+    validation = Array.isArray(v) ? { x: v[0], y: v[1] } : (v as { x: Tensor; y: Labels });
+    checkDataset(op, 'validationData', validation.x, validation.y, outputs);
+  }
+
+  const n = x.rows;
+  const batchSize = Math.min(batchSizeOption, n);
+  const steps = Math.ceil(n / batchSize);
+  const order = new Int32Array(n);
+  for (let i = 0; i < n; i++) order[i] = i;
+  const rng: Random | null = shuffle ? randomFor(options.seed) : null;
+  const buffers = new BatchBuffers(x, y);
+  const history: History = [];
+
+  for (let epoch = 1; epoch <= epochs; epoch++) {
+    if (rng !== null) shuffleInPlace(order, rng);
+    let lossSum = 0;
+    let metricSum = 0;
+    for (let step = 0; step < steps; step++) {
+      const start = step * batchSize;
+      const size = Math.min(batchSize, n - start);
+      const batch = buffers.gather(order, start, size);
+      let batchLoss: number;
+      try {
+        batchLoss = model.trainStep(batch.x, batch.y);
+      } catch (err) {
+        const message = err instanceof Error ? err.message : String(err);
+        throw new RangeError(
+          `${op}: training stopped at epoch ${epoch} of ${epochs}, step ${step + 1} of ${steps} ` +
+            `(batch of ${size} rows): ${message}`,
+          { cause: err },
+        );
+      }
+      lossSum += batchLoss * size;
+      // The predictions the loss was computed on (before the update), still in the last layer's buffer.
+      metricSum += metric.compute(model.lastPrediction as Tensor, batch.y) * size;
+    }
+    let log: EpochLog = { epoch, loss: lossSum / n, accuracy: metricSum / n };
+    if (validation !== null) {
+      const v = model.evaluate(validation.x, validation.y);
+      log = { ...log, valLoss: v.loss, valAccuracy: v.accuracy };
+    }
+    history.push(log);
+    if (options.onEpochEnd?.(log) === false) break;
+  }
+  return history;
+}
+
+/** Fisher–Yates shuffle of `a` in place, drawing from `rng`. */
+export function shuffleInPlace(a: Int32Array, rng: Random): void {
+  for (let i = a.length - 1; i > 0; i--) {
+    const j = rng.int(i + 1);
+    const t = a[i];
+    a[i] = a[j];
+    a[j] = t;
+  }
+}

@@ -1,0 +1,44 @@
+import { Optimizer, checkHyperParameter, type OptimizerOptions } from './optimizer.js';
+
+/** Options for {@link AdaGrad}. */
+export interface AdaGradOptions extends OptimizerOptions {
+  /** Step size. Default 1 (the book's). */
+  learningRate?: number;
+  /** Added to √cache so the division never blows up. Default 1e-7. */
+  epsilon?: number;
+}
+
+/**
+ * AdaGrad (the book's `Optimizer_Adagrad`): each weight's step shrinks with the sum of its squared
+ * gradients so far.
+ *
+ * - `cache ← cache + g²`
+ * - `w ← w − lr · g / (√cache + ε)`
+ */
+export class AdaGrad extends Optimizer {
+  readonly name = 'AdaGrad';
+  readonly epsilon: number;
+  protected readonly slotNames = ['cache'] as const;
+
+  constructor({ learningRate = 1, decay = 0, epsilon = 1e-7 }: AdaGradOptions = {}) {
+    super('AdaGrad', learningRate, decay);
+    this.epsilon = checkHyperParameter('AdaGrad', 'epsilon', epsilon, Number.MIN_VALUE);
+  }
+
+  protected updateParameter(w: Float32Array, g: Float32Array, slots: Float32Array[], lr: number): void {
+    const cache = slots[0];
+    const eps = this.epsilon;
+    for (let i = 0; i < w.length; i++) {
+      const gi = g[i];
+      // cache ← cache + g²
+      const c = cache[i] + gi * gi;
+      cache[i] = c;
+      // w ← w − lr · g / (√cache + ε)
+      w[i] -= (lr * gi) / (Math.sqrt(c) + eps);
+    }
+  }
+
+  protected options(): Record<string, number> {
+    return { learningRate: this.learningRate, decay: this.decay, epsilon: this.epsilon };
+  }
+}

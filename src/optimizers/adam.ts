@@ -1,0 +1,67 @@
+import { Optimizer, checkHyperParameter, type OptimizerOptions } from './optimizer.js';
+
+/** Options for {@link Adam}. */
+export interface AdamOptions extends OptimizerOptions {
+  /** Step size. Default 0.001 (the book's). */
+  learningRate?: number;
+  /** Added to √ĉ so the division never blows up. Default 1e-7. */
+  epsilon?: number;
+  /** Decay of the gradient average (momentum), in [0, 1). Default 0.9. */
+  beta1?: number;
+  /** Decay of the squared-gradient average (cache), in [0, 1). Default 0.999. */
+  beta2?: number;
+}
+
+/**
+ * Adam (the book's `Optimizer_Adam`): momentum plus an RMSProp-style cache, both bias-corrected.
+ * With t = iterations + 1 (the step being taken, counting from 1):
+ *
+ * - `m ← β₁ · m + (1 − β₁) · g`,        `m̂ = m / (1 − β₁ᵗ)`
+ * - `c ← β₂ · c + (1 − β₂) · g²`,       `ĉ = c / (1 − β₂ᵗ)`
+ * - `w ← w − lr · m̂ / (√ĉ + ε)`
+ */
+export class Adam extends Optimizer {
+  readonly name = 'Adam';
+  readonly epsilon: number;
+  readonly beta1: number;
+  readonly beta2: number;
+  protected readonly slotNames = ['momentum', 'cache'] as const;
+
+  constructor({ learningRate = 0.001, decay = 0, epsilon = 1e-7, beta1 = 0.9, beta2 = 0.999 }: AdamOptions = {}) {
+    super('Adam', learningRate, decay);
+    this.epsilon = checkHyperParameter('Adam', 'epsilon', epsilon, Number.MIN_VALUE);
+    this.beta1 = checkHyperParameter('Adam', 'beta1', beta1, 0, 1);
+    this.beta2 = checkHyperParameter('Adam', 'beta2', beta2, 0, 1);
+  }
+
+  protected updateParameter(w: Float32Array, g: Float32Array, slots: Float32Array[], lr: number): void {
+    const m = slots[0];
+    const cache = slots[1];
+    const { beta1, beta2, epsilon } = this;
+    // bias corrections for step t = iterations + 1 (iterations advances after the whole step)
+    const t = this.iterations + 1;
+    const mScale = 1 / (1 - beta1 ** t);
+    const cScale = 1 / (1 - beta2 ** t);
+    for (let i = 0; i < w.length; i++) {
+      const gi = g[i];
+      // m ← β₁ · m + (1 − β₁) · g
+      const mi = beta1 * m[i] + (1 - beta1) * gi;
+      m[i] = mi;
+      // c ← β₂ · c + (1 − β₂) · g²
+      const ci = beta2 * cache[i] + (1 - beta2) * gi * gi;
+      cache[i] = ci;
+      // w ← w − lr · m̂ / (√ĉ + ε), with m̂ = m / (1 − β₁ᵗ), ĉ = c / (1 − β₂ᵗ)
+      w[i] -= (lr * mi * mScale) / (Math.sqrt(ci * cScale) + epsilon);
+    }
+  }
+
+  protected options(): Record<string, number> {
+    return {
+      learningRate: this.learningRate,
+      decay: this.decay,
+      epsilon: this.epsilon,
+      beta1: this.beta1,
+      beta2: this.beta2,
+    };
+  }
+}

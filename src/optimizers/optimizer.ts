@@ -1,0 +1,181 @@
+import type { Parameter } from '../layers/layer.js';
+import type { Tensor } from '../tensor/tensor.js';
+
+/** Options every optimizer accepts. */
+export interface OptimizerOptions {
+  /** Step size at iteration 0. Must be finite and ≥ 0 (0 is valid: parameters stay put). */
+  learningRate?: number;
+  /** Learning-rate decay: the rate at iteration t is `learningRate / (1 + decay · t)`. Default 0. */
+  decay?: number;
+}
+
+/**
+ * What `getConfig()` returns: enough to rebuild the optimizer from JSON
+ * (`name` picks the class, `options` is its constructor argument).
+ */
+export interface OptimizerConfig {
+  readonly name: string;
+  readonly options: Readonly<Record<string, number>>;
+}
+
+/**
+ * A snapshot of an optimizer's progress, as plain JSON-friendly data, for resuming training.
+ * `slots[slotName][i]` is the state of `params[i]` (same order as the `params` given to `getState`),
+ * flattened row-major like the parameter's `data`. Slot names per algorithm: SGD `momentum` (only when
+ * momentum > 0), AdaGrad and RMSProp `cache`, Adam `momentum` and `cache`.
+ */
+export interface OptimizerState {
+  readonly name: string;
+  readonly iterations: number;
+  readonly slots: Readonly<Record<string, number[][]>>;
+}
+
+/** Throws unless `value` is a finite number in [min, max) (or [min, max] when `maxInclusive`). */
+export function checkHyperParameter(
+  op: string,
+  name: string,
+  value: number,
+  min: number,
+  max = Infinity,
+  maxInclusive = false,
+): number {
+  const ok = Number.isFinite(value) && value >= min && (maxInclusive ? value <= max : value < max);
+  if (!ok) {
+    const range = max === Infinity ? `a finite number ≥ ${min}` : `a number in [${min}, ${max}${maxInclusive ? ']' : ')'}`;
+    throw new RangeError(`${op}: ${name} must be ${range}, got ${value}`);
+  }
+  return value;
+}
+
+/**
+ * The book's optimizer loop (Neural Networks from Scratch, ch. 10), shared by every algorithm:
+ *
+ * 1. pre-update: current lr = learningRate / (1 + decay · iterations);
+ * 2. update each parameter from its gradient (the subclass's formula, {@link Optimizer.updateParameter});
+ * 3. post-update: iterations += 1.
+ *
+ * State (momentum, caches) lives here, not on the layers: a `Map` keyed by the parameter's `value` tensor,
+ * which is the same object for a layer's whole life. Each parameter's state arrays are allocated on its
+ * first update and reused afterwards, so a steady-state `step` allocates nothing.
+ */
+export abstract class Optimizer {
+  /** Class name, e.g. `"Adam"`; also the `name` in {@link OptimizerConfig}. */
+  abstract readonly name: string;
+  /** The learning rate at iteration 0. */
+  readonly learningRate: number;
+  /** Decay of the learning rate per update step. */
+  readonly decay: number;
+  /** Number of `step` calls so far. */
+  iterations = 0;
+
+  /** Names of the per-parameter state arrays this algorithm keeps, e.g. `['momentum', 'cache']`. */
+  protected abstract readonly slotNames: readonly string[];
+  private readonly state = new Map<Tensor, Float32Array[]>();
+
+  protected constructor(op: string, learningRate: number, decay: number) {
+    this.learningRate = checkHyperParameter(op, 'learningRate', learningRate, 0);
+    this.decay = checkHyperParameter(op, 'decay', decay, 0);
+  }
+
+  /** The learning rate the next `step` will use: `learningRate / (1 + decay · iterations)`. */
+  get currentLearningRate(): number {
+    return this.decay === 0 ? this.learningRate : this.learningRate / (1 + this.decay * this.iterations);
+  }
+
+  /**
+   * One update of every parameter from its current gradient (`param.grad`), then `iterations += 1`.
+   * @throws if a gradient's shape differs from its parameter's
+   */
+  step(params: readonly Parameter[]): void {
+    // pre-update: the decayed learning rate for this step
+    const lr = this.currentLearningRate;
+    for (let i = 0; i < params.length; i++) {
+      const p = params[i];
+      if (p.grad.data.length !== p.value.data.length) {
+        throw new RangeError(
+          `${this.name}.step: gradient of ${p.name} has shape ${p.grad.shapeString()}, parameter has ${p.value.shapeString()}`,
+        );
+      }
+      this.updateParameter(p.value.data, p.grad.data, this.slotsFor(p.value), lr);
+    }
+    // post-update
+    this.iterations += 1;
+  }
+
+  /**
+   * The algorithm's formula for one parameter, in place.
+   * @param w - the parameter's values (updated in place)
+   * @param g - dL/dw
+   * @param slots - this parameter's state arrays, in `slotNames` order, each `w.length` long
+   * @param lr - the current (decayed) learning rate
+   */
+  protected abstract updateParameter(w: Float32Array, g: Float32Array, slots: Float32Array[], lr: number): void;
+
+  /** Constructor options of this optimizer (all of them, defaults filled in). */
+  protected abstract options(): Record<string, number>;
+
+  /** `{ name, options }`: enough to rebuild the optimizer (e.g. from JSON). */
+  getConfig(): OptimizerConfig {
+    return { name: this.name, options: this.options() };
+  }
+
+  /** A plain-data snapshot of the iteration count and every parameter's state, ordered like `params`. */
+  getState(params: readonly Parameter[]): OptimizerState {
+    const slots: Record<string, number[][]> = {};
+    this.slotNames.forEach((slot, s) => {
+      slots[slot] = params.map((p) => {
+        const st = this.state.get(p.value);
+        return st ? Array.from(st[s]) : new Array<number>(p.value.size).fill(0);
+      });
+    });
+    return { name: this.name, iterations: this.iterations, slots };
+  }
+
+  /**
+   * Restores a snapshot from {@link getState}; `params` must be the same parameters, in the same order.
+   * @throws naming the mismatch if the snapshot is for another algorithm or other parameter shapes
+   */
+  setState(params: readonly Parameter[], state: OptimizerState): void {
+    const op = `${this.name}.setState`;
+    if (state.name !== this.name) throw new RangeError(`${op}: snapshot is for ${state.name}, not ${this.name}`);
+    if (!Number.isInteger(state.iterations) || state.iterations < 0) {
+      throw new RangeError(`${op}: iterations must be a non-negative integer, got ${state.iterations}`);
+    }
+    for (const slot of this.slotNames) {
+      const arrays = state.slots[slot];
+      if (!arrays) throw new RangeError(`${op}: snapshot has no '${slot}' state`);
+      if (arrays.length !== params.length) {
+        throw new RangeError(`${op}: '${slot}' has ${arrays.length} entries for ${params.length} parameters`);
+      }
+      params.forEach((p, i) => {
+        if (arrays[i].length !== p.value.size) {
+          throw new RangeError(
+            `${op}: '${slot}' state of ${p.name} has ${arrays[i].length} values, parameter ${p.value.shapeString()} has ${p.value.size}`,
+          );
+        }
+      });
+    }
+    this.iterations = state.iterations;
+    for (const p of params) this.state.delete(p.value);
+    params.forEach((p, i) => {
+      const slots = this.slotsFor(p.value);
+      this.slotNames.forEach((slot, s) => slots[s].set(state.slots[slot][i]));
+    });
+  }
+
+  /** Forgets all state and sets `iterations` back to 0. */
+  reset(): void {
+    this.state.clear();
+    this.iterations = 0;
+  }
+
+  /** The state arrays of one parameter, allocated (zero-filled) on first use. */
+  private slotsFor(value: Tensor): Float32Array[] {
+    let slots = this.state.get(value);
+    if (slots === undefined) {
+      slots = this.slotNames.map(() => new Float32Array(value.size));
+      this.state.set(value, slots);
+    }
+    return slots;
+  }
+}

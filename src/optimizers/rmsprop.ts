@@ -1,0 +1,49 @@
+import { Optimizer, checkHyperParameter, type OptimizerOptions } from './optimizer.js';
+
+/** Options for {@link RMSProp}. */
+export interface RMSPropOptions extends OptimizerOptions {
+  /** Step size. Default 0.001 (the book's). */
+  learningRate?: number;
+  /** Added to √cache so the division never blows up. Default 1e-7. */
+  epsilon?: number;
+  /** Decay of the squared-gradient average, in [0, 1). Default 0.9. */
+  rho?: number;
+}
+
+/**
+ * RMSProp (the book's `Optimizer_RMSprop`): like AdaGrad, but the cache is a moving average of squared
+ * gradients, so steps do not shrink forever.
+ *
+ * - `cache ← ρ · cache + (1 − ρ) · g²`
+ * - `w ← w − lr · g / (√cache + ε)`
+ */
+export class RMSProp extends Optimizer {
+  readonly name = 'RMSProp';
+  readonly epsilon: number;
+  readonly rho: number;
+  protected readonly slotNames = ['cache'] as const;
+
+  constructor({ learningRate = 0.001, decay = 0, epsilon = 1e-7, rho = 0.9 }: RMSPropOptions = {}) {
+    super('RMSProp', learningRate, decay);
+    this.epsilon = checkHyperParameter('RMSProp', 'epsilon', epsilon, Number.MIN_VALUE);
+    this.rho = checkHyperParameter('RMSProp', 'rho', rho, 0, 1);
+  }
+
+  protected updateParameter(w: Float32Array, g: Float32Array, slots: Float32Array[], lr: number): void {
+    const cache = slots[0];
+    const eps = this.epsilon;
+    const rho = this.rho;
+    for (let i = 0; i < w.length; i++) {
+      const gi = g[i];
+      // cache ← ρ · cache + (1 − ρ) · g²
+      const c = rho * cache[i] + (1 - rho) * gi * gi;
+      cache[i] = c;
+      // w ← w − lr · g / (√cache + ε)
+      w[i] -= (lr * gi) / (Math.sqrt(c) + eps);
+    }
+  }
+
+  protected options(): Record<string, number> {
+    return { learningRate: this.learningRate, decay: this.decay, epsilon: this.epsilon, rho: this.rho };
+  }
+}

@@ -1,0 +1,50 @@
+import { Optimizer, checkHyperParameter, type OptimizerOptions } from './optimizer.js';
+
+/** Options for {@link SGD}. */
+export interface SGDOptions extends OptimizerOptions {
+  /** Step size. Default 1 (the book's). */
+  learningRate?: number;
+  /** Fraction of the previous update carried into the next, in [0, 1). Default 0 (plain SGD). */
+  momentum?: number;
+}
+
+/**
+ * Stochastic gradient descent, optionally with momentum (the book's `Optimizer_SGD`).
+ *
+ * - without momentum: `w ← w − lr · g`
+ * - with momentum μ, per-parameter velocity m (starts at 0): `m ← μ · m − lr · g`, then `w ← w + m`
+ *
+ * where lr is the decayed rate `learningRate / (1 + decay · iterations)`.
+ */
+export class SGD extends Optimizer {
+  readonly name = 'SGD';
+  readonly momentum: number;
+  protected readonly slotNames: readonly string[];
+
+  constructor({ learningRate = 1, decay = 0, momentum = 0 }: SGDOptions = {}) {
+    super('SGD', learningRate, decay);
+    this.momentum = checkHyperParameter('SGD', 'momentum', momentum, 0, 1);
+    this.slotNames = momentum > 0 ? ['momentum'] : [];
+  }
+
+  protected updateParameter(w: Float32Array, g: Float32Array, slots: Float32Array[], lr: number): void {
+    const mu = this.momentum;
+    if (mu === 0) {
+      // w ← w − lr · g
+      for (let i = 0; i < w.length; i++) w[i] -= lr * g[i];
+      return;
+    }
+    const m = slots[0];
+    for (let i = 0; i < w.length; i++) {
+      // m ← μ · m − lr · g   (the update, remembered for the next step)
+      const update = mu * m[i] - lr * g[i];
+      m[i] = update;
+      // w ← w + m
+      w[i] += update;
+    }
+  }
+
+  protected options(): Record<string, number> {
+    return { learningRate: this.learningRate, decay: this.decay, momentum: this.momentum };
+  }
+}

@@ -1,0 +1,52 @@
+/**
+ * Rules of the codebase that a reader can check by eye and this test checks on every run:
+ * src/ has no runtime dependencies (relative imports only; Node built-ins only in the Node-only entry
+ * and src/io), never touches TensorFlow.js, and never uses Math.random (all randomness is seeded).
+ */
+import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+const src = join(import.meta.dirname, '..', 'src');
+
+function sourceFiles(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    return statSync(path).isDirectory() ? sourceFiles(path) : path.endsWith('.ts') ? [path] : [];
+  });
+}
+
+/** Source text without comments, so documentation may name what the code must not do. */
+function withoutComments(text: string): string {
+  return text.replace(/\/\*[\s\S]*?\*\//g, '').replace(/(^|[^:])\/\/.*$/gm, '$1');
+}
+
+const files = sourceFiles(src).map((path) => ({ path: relative(src, path), text: withoutComments(readFileSync(path, 'utf8')) }));
+const importPattern = /(?:^|\n)\s*(?:import|export)[^'"]*?from\s+['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)/g;
+
+describe('src/ architecture rules', () => {
+  it('finds the sources', () => {
+    expect(files.length).toBeGreaterThan(10);
+  });
+
+  it('imports only relative modules (plus node: built-ins in src/io and src/node.ts)', () => {
+    const offenders: string[] = [];
+    for (const { path, text } of files) {
+      for (const m of text.matchAll(importPattern)) {
+        const spec = m[1] ?? m[2];
+        const nodeOnly = path.startsWith('io/') || path === 'node.ts';
+        if (spec.startsWith('.')) continue;
+        if (nodeOnly && spec.startsWith('node:')) continue;
+        offenders.push(`${path}: ${spec}`);
+      }
+    }
+    expect(offenders).toEqual([]);
+  });
+
+  it('never mentions TensorFlow.js in code and never uses Math.random', () => {
+    for (const { path, text } of files) {
+      expect(text, path).not.toMatch(/@tensorflow/);
+      expect(text, path).not.toMatch(/Math\.random/);
+    }
+  });
+});

@@ -1,0 +1,70 @@
+import { describe, expect, it } from 'vitest';
+import { Tensor, addRowVector, assertFinite, matmul, matmulTransA, matmulTransB, sumColumns } from '../../src/index.js';
+
+describe('Tensor', () => {
+  it('stores rows contiguously and round-trips through arrays', () => {
+    const t = Tensor.fromArray([[1, 2, 3], [4, 5, 6]]);
+    expect(t.shape).toEqual([2, 3]);
+    expect(Array.from(t.data)).toEqual([1, 2, 3, 4, 5, 6]);
+    expect(t.get(1, 0)).toBe(4);
+    expect(t.toArray()).toEqual([[1, 2, 3], [4, 5, 6]]);
+    expect(Tensor.zeros(2, 2).data).toEqual(new Float32Array(4));
+  });
+
+  it('clone copies the data', () => {
+    const t = Tensor.fromArray([[1, 2]]);
+    const c = t.clone();
+    c.data[0] = 9;
+    expect(t.data[0]).toBe(1);
+  });
+
+  it('rejects ragged rows, bad shapes and wrong data lengths', () => {
+    expect(() => Tensor.fromArray([[1, 2], [3]])).toThrow('Tensor.fromArray: row 1 has 1 values, row 0 has 2');
+    expect(() => new Tensor(-1, 2)).toThrow('Tensor: shape must be two non-negative integers, got [-1, 2]');
+    expect(() => new Tensor(2, 2, new Float32Array(3))).toThrow('Tensor: data has 3 elements, shape [2, 2] needs 4');
+  });
+});
+
+describe('ops', () => {
+  const a = Tensor.fromArray([[1, 2, 3], [4, 5, 6]]); // [2, 3]
+  const b = Tensor.fromArray([[1, 0], [0, 1], [1, 1]]); // [3, 2]
+
+  it('matmul, and the transposed variants without materialising a transpose', () => {
+    expect(matmul(a, b).toArray()).toEqual([[4, 5], [10, 11]]);
+    // aᵀ · a: [3, 2]·[2, 3]
+    expect(matmulTransA(a, a).toArray()).toEqual([[17, 22, 27], [22, 29, 36], [27, 36, 45]]);
+    // a · aᵀ: [2, 3]·[3, 2]
+    expect(matmulTransB(a, a).toArray()).toEqual([[14, 32], [32, 77]]);
+  });
+
+  it('reuses an out buffer of the right shape and overwrites it', () => {
+    const out = new Tensor(2, 2, new Float32Array([9, 9, 9, 9]));
+    expect(matmul(a, b, out)).toBe(out);
+    expect(out.toArray()).toEqual([[4, 5], [10, 11]]);
+    const wrong = new Tensor(3, 3);
+    expect(matmul(a, b, wrong)).not.toBe(wrong);
+  });
+
+  it('names the operation and both shapes on a mismatch', () => {
+    expect(() => matmul(a, a)).toThrow('matmul: inner dimensions differ: [2, 3] · [2, 3]');
+    expect(() => matmulTransA(a, b)).toThrow('matmulTransA: aᵀ · b needs equal row counts: a is [2, 3], b is [3, 2]');
+    expect(() => matmulTransB(a, b)).toThrow('matmulTransB: a · bᵀ needs equal column counts: a is [2, 3], b is [3, 2]');
+    expect(() => addRowVector(a, Tensor.fromArray([[1, 2]]))).toThrow('addRowVector: bias must be [1, 3] to add to [2, 3], got [1, 2]');
+  });
+
+  it('adds a bias row and sums columns', () => {
+    expect(addRowVector(a, Tensor.fromArray([[1, 1, -1]])).toArray()).toEqual([[2, 3, 2], [5, 6, 5]]);
+    expect(sumColumns(a).toArray()).toEqual([[5, 7, 9]]);
+  });
+
+  it('handles empty inner dimensions (k = 0) as zeros', () => {
+    expect(matmul(new Tensor(2, 0), new Tensor(0, 3)).toArray()).toEqual([[0, 0, 0], [0, 0, 0]]);
+  });
+
+  it('assertFinite names where a NaN or Infinity sits', () => {
+    expect(() => assertFinite(Tensor.fromArray([[1, 2], [3, Number.NEGATIVE_INFINITY]]), 'here')).toThrow(
+      'here: [2, 2] tensor holds -Infinity at row 1, column 1',
+    );
+    expect(() => assertFinite(a, 'here')).not.toThrow();
+  });
+});
