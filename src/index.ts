@@ -29,6 +29,19 @@ export { MeanAbsoluteError } from './losses/mean-absolute-error.js';
 
 export { Sequential, type CompileOptions, type Compiled, type Evaluation } from './model/sequential.js';
 export type { FitOptions, EpochLog, History, ValidationData } from './model/fit.js';
+export {
+  MODEL_FORMAT,
+  MODEL_FORMAT_VERSION,
+  type ModelJSON,
+  type LayerJSON,
+  type TensorJSON,
+  type TrainingJSON,
+  type SaveOptions,
+} from './model/serialization.js';
+export { registerLayer, type LayerType, type LayerConfig, type JsonValue } from './model/layer-registry.js';
+export { registerLoss } from './losses/registry.js';
+export { registerOptimizer } from './optimizers/registry.js';
+export type { LayerSummary } from './model/summary.js';
 
 export {
   Optimizer,
@@ -43,6 +56,8 @@ export { Adam, type AdamOptions } from './optimizers/adam.js';
 
 export type { Metric } from './metrics/metric.js';
 export { categoricalAccuracy } from './metrics/categorical-accuracy.js';
+export { binaryAccuracy } from './metrics/binary-accuracy.js';
+export { RegressionAccuracy, type RegressionAccuracyOptions } from './metrics/regression-accuracy.js';
 export { defaultMetricFor } from './metrics/default-metric.js';
 
 export { Random, setGlobalSeed, type RandomState } from './data/random.js';
