@@ -1,9 +1,19 @@
 import { defineConfig } from 'vitest/config';
 
+/**
+ * The suite runs twice, once per kernel path: project `wasm` (WebAssembly SIMD kernels) and project `js`
+ * (plain-JS kernels); test/setup/kernels.ts selects the set from HANDGRAD_KERNELS. Both must agree with
+ * the finite-difference and TensorFlow.js references. Run one path with `npx vitest run --project js`.
+ */
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
     testTimeout: 60_000,
     hookTimeout: 60_000,
+    setupFiles: ['test/setup/kernels.ts'],
+    projects: [
+      { extends: true, test: { name: 'wasm', env: { HANDGRAD_KERNELS: 'wasm' } } },
+      { extends: true, test: { name: 'js', env: { HANDGRAD_KERNELS: 'js' } } },
+    ],
   },
 });

@@ -6,7 +6,16 @@ export { Tensor } from './tensor/tensor.js';
 export { matmul, matmulTransA, matmulTransB, addRowVector, sumColumns, assertFinite } from './tensor/ops.js';
 export type { MatmulKernels } from './tensor/kernels/kernels.js';
 export { jsKernels } from './tensor/kernels/js.js';
-export { getKernels, setKernels } from './tensor/backend.js';
+export { referenceKernels } from './tensor/kernels/js-reference.js';
+export { WasmKernels, wasmSimdSupported } from './tensor/kernels/wasm/wasm-kernels.js';
+export {
+  getKernels,
+  setKernels,
+  useKernels,
+  availableKernels,
+  kernelsByName,
+  type KernelName,
+} from './tensor/backend.js';
 
 export type { Layer, Parameter, ForwardOptions } from './layers/layer.js';
 export { Dense, type DenseOptions } from './layers/dense.js';

@@ -1,0 +1,255 @@
+;; handgrad matrix products in WebAssembly SIMD (f32x4).
+;;
+;; One exported routine computes all three products the layers need:
+;;
+;;     C[i,j] = Σ_p A(i,p) · B(p,j),   A(i,p) = a[i·sai + p·sap],   B(p,j) = b[p·sbp + j·sbj]
+;;
+;; a·b, aᵀ·b and a·bᵀ differ only in the strides the caller passes (see wasm-kernels.ts), because the
+;; operands are first *packed* into a fixed layout, as BLAS libraries do:
+;;
+;;   - a KC-deep, MC-tall block of A is copied into 4-row panels, p-major: panel[p·4 + r] = A(i0+r, p0+p);
+;;   - a KC-deep, NC-wide block of B is copied into 8-column panels, p-major: panel[p·8 + c] = B(p0+p, j0+c);
+;;     rows/columns past the edge are zero-padded, so the micro-kernel never needs an edge case.
+;;
+;; The micro-kernel then computes a 4×8 tile of C in eight f32x4 registers: per step p it loads one
+;; row of the B panel (2 × f32x4), broadcasts each of the 4 A values (v128.load32_splat) and does
+;; 8 multiply-adds — 64 flops per 6 loads, all from L1. Cache blocking (loop order jc → pc → ic → jr → ir)
+;; keeps the packed B micro-panel (KC·8·4 = 8 KiB) in L1 and the packed A block (MC·KC·4 = 64 KiB) in L2.
+;;
+;; All pointers are byte addresses into this module's memory; strides and sizes are in elements.
+;; The caller guarantees m, n, k ≥ 1 and that the work area (see $workBytes) is free.
+(module
+  (memory (export "memory") 1)
+
+  ;; Block sizes, in elements.
+  (global $MC i32 (i32.const 64))   ;; rows of A per packed block (multiple of 4)
+  (global $KC i32 (i32.const 256))  ;; depth of a packed block
+  (global $NC i32 (i32.const 512))  ;; columns of B per packed block (multiple of 8)
+
+  (func $min (param $x i32) (param $y i32) (result i32)
+    (select (local.get $x) (local.get $y) (i32.lt_u (local.get $x) (local.get $y))))
+
+  ;; Bytes of scratch memory gemm needs at its `work` pointer: packed A, packed B and one 4×8 edge tile.
+  (func $workBytes (export "workBytes") (result i32)
+    (i32.shl
+      (i32.add
+        (i32.add (i32.mul (global.get $MC) (global.get $KC)) (i32.mul (global.get $KC) (global.get $NC)))
+        (i32.const 32))
+      (i32.const 2)))
+
+  ;; Packs A(i0 + r, p0 + p) for r < mc, p < kc into 4-row panels at dst:
+  ;; dst[(r/4)·kc·4 + p·4 + r%4] (elements). Rows mc … (mc rounded up to 4) are zero.
+  (func $packA (param $a i32) (param $sai i32) (param $sap i32) (param $i0 i32) (param $mc i32)
+               (param $p0 i32) (param $kc i32) (param $dst i32)
+    (local $r i32) (local $rows i32) (local $src i32) (local $d i32) (local $end i32) (local $step i32)
+    (local.set $rows (i32.and (i32.add (local.get $mc) (i32.const 3)) (i32.const -4)))
+    (local.set $step (i32.shl (local.get $sap) (i32.const 2)))
+    (loop $row
+      ;; d = dst + ((r/4)·kc·4 + r%4) · 4 bytes; each step p moves 16 bytes (one 4-row column)
+      (local.set $d
+        (i32.add (local.get $dst)
+          (i32.shl
+            (i32.add
+              (i32.mul (i32.shr_u (local.get $r) (i32.const 2)) (i32.shl (local.get $kc) (i32.const 2)))
+              (i32.and (local.get $r) (i32.const 3)))
+            (i32.const 2))))
+      (local.set $end (i32.add (local.get $d) (i32.shl (local.get $kc) (i32.const 4))))
+      (if (i32.lt_u (local.get $r) (local.get $mc))
+        (then
+          ;; src = &A(i0 + r, p0)
+          (local.set $src
+            (i32.add (local.get $a)
+              (i32.shl
+                (i32.add
+                  (i32.mul (i32.add (local.get $i0) (local.get $r)) (local.get $sai))
+                  (i32.mul (local.get $p0) (local.get $sap)))
+                (i32.const 2))))
+          (loop $copy
+            (f32.store (local.get $d) (f32.load (local.get $src)))
+            (local.set $src (i32.add (local.get $src) (local.get $step)))
+            (local.set $d (i32.add (local.get $d) (i32.const 16)))
+            (br_if $copy (i32.lt_u (local.get $d) (local.get $end)))))
+        (else
+          (loop $zero
+            (f32.store (local.get $d) (f32.const 0))
+            (local.set $d (i32.add (local.get $d) (i32.const 16)))
+            (br_if $zero (i32.lt_u (local.get $d) (local.get $end))))))
+      (local.set $r (i32.add (local.get $r) (i32.const 1)))
+      (br_if $row (i32.lt_u (local.get $r) (local.get $rows)))))
+
+  ;; Packs B(p0 + p, j0 + c) for p < kc, c < nc into 8-column panels at dst:
+  ;; dst[(c/8)·kc·8 + p·8 + c%8] (elements). Columns nc … (nc rounded up to 8) are zero.
+  (func $packB (param $b i32) (param $sbp i32) (param $sbj i32) (param $p0 i32) (param $kc i32)
+               (param $j0 i32) (param $nc i32) (param $dst i32)
+    (local $c i32) (local $cols i32) (local $src i32) (local $d i32) (local $end i32) (local $step i32)
+    (local.set $cols (i32.and (i32.add (local.get $nc) (i32.const 7)) (i32.const -8)))
+    (local.set $step (i32.shl (local.get $sbp) (i32.const 2)))
+    (loop $col
+      ;; d = dst + ((c/8)·kc·8 + c%8) · 4 bytes; each step p moves 32 bytes (one 8-column row)
+      (local.set $d
+        (i32.add (local.get $dst)
+          (i32.shl
+            (i32.add
+              (i32.mul (i32.shr_u (local.get $c) (i32.const 3)) (i32.shl (local.get $kc) (i32.const 3)))
+              (i32.and (local.get $c) (i32.const 7)))
+            (i32.const 2))))
+      (local.set $end (i32.add (local.get $d) (i32.shl (local.get $kc) (i32.const 5))))
+      (if (i32.lt_u (local.get $c) (local.get $nc))
+        (then
+          ;; src = &B(p0, j0 + c)
+          (local.set $src
+            (i32.add (local.get $b)
+              (i32.shl
+                (i32.add
+                  (i32.mul (local.get $p0) (local.get $sbp))
+                  (i32.mul (i32.add (local.get $j0) (local.get $c)) (local.get $sbj)))
+                (i32.const 2))))
+          (loop $copy
+            (f32.store (local.get $d) (f32.load (local.get $src)))
+            (local.set $src (i32.add (local.get $src) (local.get $step)))
+            (local.set $d (i32.add (local.get $d) (i32.const 32)))
+            (br_if $copy (i32.lt_u (local.get $d) (local.get $end)))))
+        (else
+          (loop $zero
+            (f32.store (local.get $d) (f32.const 0))
+            (local.set $d (i32.add (local.get $d) (i32.const 32)))
+            (br_if $zero (i32.lt_u (local.get $d) (local.get $end))))))
+      (local.set $c (i32.add (local.get $c) (i32.const 1)))
+      (br_if $col (i32.lt_u (local.get $c) (local.get $cols)))))
+
+  ;; The 4×8 micro-kernel: C[4×8] = (acc ? C : 0) + Σ_p apanel[p]ᵀ · bpanel[p], over kc ≥ 1 steps.
+  ;; ap: packed A panel (4 floats per p), bp: packed B panel (8 floats per p), c: top-left of the tile,
+  ;; ldc: bytes between rows of C.
+  (func $micro (param $ap i32) (param $bp i32) (param $kc i32) (param $c i32) (param $ldc i32) (param $acc i32)
+    (local $c00 v128) (local $c01 v128) (local $c10 v128) (local $c11 v128)
+    (local $c20 v128) (local $c21 v128) (local $c30 v128) (local $c31 v128)
+    (local $b0 v128) (local $b1 v128) (local $a v128) (local $end i32)
+    (local.set $end (i32.add (local.get $bp) (i32.shl (local.get $kc) (i32.const 5))))
+    (loop $p
+      ;; one row of the B panel: columns 0–3 and 4–7
+      (local.set $b0 (v128.load (local.get $bp)))
+      (local.set $b1 (v128.load offset=16 (local.get $bp)))
+      ;; row r of the tile += A(r, p) · B(p, 0…7), with A(r, p) broadcast to all four lanes
+      (local.set $a (v128.load32_splat (local.get $ap)))
+      (local.set $c00 (f32x4.add (local.get $c00) (f32x4.mul (local.get $a) (local.get $b0))))
+      (local.set $c01 (f32x4.add (local.get $c01) (f32x4.mul (local.get $a) (local.get $b1))))
+      (local.set $a (v128.load32_splat offset=4 (local.get $ap)))
+      (local.set $c10 (f32x4.add (local.get $c10) (f32x4.mul (local.get $a) (local.get $b0))))
+      (local.set $c11 (f32x4.add (local.get $c11) (f32x4.mul (local.get $a) (local.get $b1))))
+      (local.set $a (v128.load32_splat offset=8 (local.get $ap)))
+      (local.set $c20 (f32x4.add (local.get $c20) (f32x4.mul (local.get $a) (local.get $b0))))
+      (local.set $c21 (f32x4.add (local.get $c21) (f32x4.mul (local.get $a) (local.get $b1))))
+      (local.set $a (v128.load32_splat offset=12 (local.get $ap)))
+      (local.set $c30 (f32x4.add (local.get $c30) (f32x4.mul (local.get $a) (local.get $b0))))
+      (local.set $c31 (f32x4.add (local.get $c31) (f32x4.mul (local.get $a) (local.get $b1))))
+      (local.set $ap (i32.add (local.get $ap) (i32.const 16)))
+      (local.set $bp (i32.add (local.get $bp) (i32.const 32)))
+      (br_if $p (i32.lt_u (local.get $bp) (local.get $end))))
+    (if (local.get $acc)
+      (then
+        ;; later k-blocks add onto what earlier ones wrote
+        (local.set $c00 (f32x4.add (local.get $c00) (v128.load (local.get $c))))
+        (local.set $c01 (f32x4.add (local.get $c01) (v128.load offset=16 (local.get $c))))
+        (local.set $c10 (f32x4.add (local.get $c10) (v128.load (i32.add (local.get $c) (local.get $ldc)))))
+        (local.set $c11 (f32x4.add (local.get $c11) (v128.load offset=16 (i32.add (local.get $c) (local.get $ldc)))))
+        (local.set $c20 (f32x4.add (local.get $c20)
+          (v128.load (i32.add (local.get $c) (i32.shl (local.get $ldc) (i32.const 1))))))
+        (local.set $c21 (f32x4.add (local.get $c21)
+          (v128.load offset=16 (i32.add (local.get $c) (i32.shl (local.get $ldc) (i32.const 1))))))
+        (local.set $c30 (f32x4.add (local.get $c30)
+          (v128.load (i32.add (local.get $c) (i32.mul (local.get $ldc) (i32.const 3))))))
+        (local.set $c31 (f32x4.add (local.get $c31)
+          (v128.load offset=16 (i32.add (local.get $c) (i32.mul (local.get $ldc) (i32.const 3))))))))
+    (v128.store (local.get $c) (local.get $c00))
+    (v128.store offset=16 (local.get $c) (local.get $c01))
+    (local.set $c (i32.add (local.get $c) (local.get $ldc)))
+    (v128.store (local.get $c) (local.get $c10))
+    (v128.store offset=16 (local.get $c) (local.get $c11))
+    (local.set $c (i32.add (local.get $c) (local.get $ldc)))
+    (v128.store (local.get $c) (local.get $c20))
+    (v128.store offset=16 (local.get $c) (local.get $c21))
+    (local.set $c (i32.add (local.get $c) (local.get $ldc)))
+    (v128.store (local.get $c) (local.get $c30))
+    (v128.store offset=16 (local.get $c) (local.get $c31)))
+
+  ;; Copies the top-left rows×cols of a 4×8 tile (row stride 32 bytes) into C, adding when acc is set.
+  (func $storeEdge (param $tile i32) (param $c i32) (param $ldc i32) (param $rows i32) (param $cols i32)
+                   (param $acc i32)
+    (local $r i32) (local $j i32) (local $src i32) (local $dst i32) (local $v f32)
+    (loop $row
+      (local.set $j (i32.const 0))
+      (loop $col
+        (local.set $src (i32.add (local.get $tile) (i32.shl (i32.add (i32.shl (local.get $r) (i32.const 3)) (local.get $j)) (i32.const 2))))
+        (local.set $dst (i32.add (i32.add (local.get $c) (i32.mul (local.get $r) (local.get $ldc))) (i32.shl (local.get $j) (i32.const 2))))
+        (local.set $v (f32.load (local.get $src)))
+        (if (local.get $acc) (then (local.set $v (f32.add (local.get $v) (f32.load (local.get $dst))))))
+        (f32.store (local.get $dst) (local.get $v))
+        (local.set $j (i32.add (local.get $j) (i32.const 1)))
+        (br_if $col (i32.lt_u (local.get $j) (local.get $cols))))
+      (local.set $r (i32.add (local.get $r) (i32.const 1)))
+      (br_if $row (i32.lt_u (local.get $r) (local.get $rows)))))
+
+  ;; C[m×n] (row-major, at c) = Σ_p A(i,p)·B(p,j); see the top of the file. m, k, n ≥ 1.
+  (func $gemm (export "gemm")
+    (param $a i32) (param $sai i32) (param $sap i32)
+    (param $b i32) (param $sbp i32) (param $sbj i32)
+    (param $c i32) (param $m i32) (param $k i32) (param $n i32) (param $work i32)
+    (local $apack i32) (local $bpack i32) (local $tile i32) (local $ldc i32)
+    (local $jc i32) (local $nc i32) (local $pc i32) (local $kc i32) (local $ic i32) (local $mc i32)
+    (local $jr i32) (local $ir i32) (local $rows i32) (local $cols i32) (local $acc i32)
+    (local $cptr i32) (local $apanel i32) (local $bpanel i32)
+    ;; work area: packed A (MC·KC floats), packed B (KC·NC floats), edge tile (32 floats)
+    (local.set $apack (local.get $work))
+    (local.set $bpack (i32.add (local.get $apack) (i32.shl (i32.mul (global.get $MC) (global.get $KC)) (i32.const 2))))
+    (local.set $tile (i32.add (local.get $bpack) (i32.shl (i32.mul (global.get $KC) (global.get $NC)) (i32.const 2))))
+    (local.set $ldc (i32.shl (local.get $n) (i32.const 2)))
+    (loop $jcLoop ;; column blocks of C and B
+      (local.set $nc (call $min (global.get $NC) (i32.sub (local.get $n) (local.get $jc))))
+      (local.set $pc (i32.const 0))
+      (loop $pcLoop ;; k-blocks: the first writes C, later ones add to it
+        (local.set $kc (call $min (global.get $KC) (i32.sub (local.get $k) (local.get $pc))))
+        (local.set $acc (i32.ne (local.get $pc) (i32.const 0)))
+        (call $packB (local.get $b) (local.get $sbp) (local.get $sbj) (local.get $pc) (local.get $kc)
+                     (local.get $jc) (local.get $nc) (local.get $bpack))
+        (local.set $ic (i32.const 0))
+        (loop $icLoop ;; row blocks of C and A
+          (local.set $mc (call $min (global.get $MC) (i32.sub (local.get $m) (local.get $ic))))
+          (call $packA (local.get $a) (local.get $sai) (local.get $sap) (local.get $ic) (local.get $mc)
+                       (local.get $pc) (local.get $kc) (local.get $apack))
+          (local.set $jr (i32.const 0))
+          (loop $jrLoop ;; 8-column panels of the B block
+            (local.set $cols (call $min (i32.const 8) (i32.sub (local.get $nc) (local.get $jr))))
+            (local.set $bpanel (i32.add (local.get $bpack) (i32.shl (i32.mul (local.get $jr) (local.get $kc)) (i32.const 2))))
+            (local.set $ir (i32.const 0))
+            (loop $irLoop ;; 4-row panels of the A block
+              (local.set $rows (call $min (i32.const 4) (i32.sub (local.get $mc) (local.get $ir))))
+              (local.set $apanel (i32.add (local.get $apack) (i32.shl (i32.mul (local.get $ir) (local.get $kc)) (i32.const 2))))
+              ;; &C(ic + ir, jc + jr)
+              (local.set $cptr
+                (i32.add (local.get $c)
+                  (i32.shl
+                    (i32.add
+                      (i32.mul (i32.add (local.get $ic) (local.get $ir)) (local.get $n))
+                      (i32.add (local.get $jc) (local.get $jr)))
+                    (i32.const 2))))
+              (if (i32.and (i32.eq (local.get $rows) (i32.const 4)) (i32.eq (local.get $cols) (i32.const 8)))
+                (then
+                  (call $micro (local.get $apanel) (local.get $bpanel) (local.get $kc)
+                               (local.get $cptr) (local.get $ldc) (local.get $acc)))
+                (else
+                  ;; partial tile: compute it whole into the scratch tile, copy the valid part
+                  (call $micro (local.get $apanel) (local.get $bpanel) (local.get $kc)
+                               (local.get $tile) (i32.const 32) (i32.const 0))
+                  (call $storeEdge (local.get $tile) (local.get $cptr) (local.get $ldc)
+                                   (local.get $rows) (local.get $cols) (local.get $acc))))
+              (local.set $ir (i32.add (local.get $ir) (i32.const 4)))
+              (br_if $irLoop (i32.lt_u (local.get $ir) (local.get $mc))))
+            (local.set $jr (i32.add (local.get $jr) (i32.const 8)))
+            (br_if $jrLoop (i32.lt_u (local.get $jr) (local.get $nc))))
+          (local.set $ic (i32.add (local.get $ic) (global.get $MC)))
+          (br_if $icLoop (i32.lt_u (local.get $ic) (local.get $m))))
+        (local.set $pc (i32.add (local.get $pc) (global.get $KC)))
+        (br_if $pcLoop (i32.lt_u (local.get $pc) (local.get $k))))
+      (local.set $jc (i32.add (local.get $jc) (global.get $NC)))
+      (br_if $jcLoop (i32.lt_u (local.get $jc) (local.get $n)))))
+)
