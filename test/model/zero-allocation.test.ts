@@ -1,0 +1,130 @@
+import { describe, expect, it } from 'vitest';
+import {
+  Adam,
+  CategoricalCrossEntropy,
+  Dense,
+  Random,
+  ReLU,
+  SGD,
+  Sequential,
+  Softmax,
+  Tensor,
+  WasmKernels,
+  getKernels,
+  type Optimizer,
+} from '../../src/index.js';
+
+/*
+ * Steady state of a training step: after the first step at a given batch size, `trainStep` creates no
+ * typed array (every layer, loss and optimizer reuses its buffers) and the WebAssembly memory does not
+ * grow. Runs under both kernel projects (wasm and js).
+ *
+ * Typed-array creation is counted by replacing the global constructors (catches `new Float32Array(…)`
+ * and `new Tensor(…)` inside src/, which look the global up at call time) and by wrapping the
+ * %TypedArray%.prototype methods that return new arrays or views (slice, subarray, map, filter).
+ */
+
+const TYPED = ['Float32Array', 'Float64Array', 'Int32Array', 'Uint8Array', 'Uint32Array'] as const;
+const METHODS = ['slice', 'subarray', 'map', 'filter'] as const;
+
+/** Counts typed arrays created while `fn` runs. */
+function countTypedArrays(fn: () => void): { count: number; what: string[] } {
+  const what: string[] = [];
+  const g = globalThis as unknown as Record<string, unknown>;
+  const originals = TYPED.map((name) => g[name]);
+  const proto = Object.getPrototypeOf(Float32Array.prototype) as Record<string, unknown>;
+  const protoOriginals = METHODS.map((m) => proto[m]);
+  TYPED.forEach((name, i) => {
+    g[name] = new Proxy(originals[i] as object, {
+      construct(target, args, newTarget) {
+        what.push(`new ${name}`);
+        return Reflect.construct(target as new (...a: unknown[]) => object, args, newTarget);
+      },
+    });
+  });
+  METHODS.forEach((m, i) => {
+    proto[m] = function (this: unknown, ...args: unknown[]) {
+      what.push(`TypedArray.prototype.${m}`);
+      return (protoOriginals[i] as (...a: unknown[]) => unknown).apply(this, args);
+    };
+  });
+  try {
+    fn();
+  } finally {
+    TYPED.forEach((name, i) => (g[name] = originals[i]));
+    METHODS.forEach((m, i) => (proto[m] = protoOriginals[i]));
+  }
+  return { count: what.length, what };
+}
+
+function model(widths: number[], optimizer: Optimizer): Sequential {
+  const layers = [];
+  for (let i = 0; i + 1 < widths.length; i++) {
+    layers.push(new Dense(widths[i], widths[i + 1], { seed: 10 + i, initializer: 'he' }));
+    layers.push(i + 2 < widths.length ? new ReLU() : new Softmax());
+  }
+  return new Sequential(layers).compile({ loss: new CategoricalCrossEntropy(), optimizer });
+}
+
+function batch(rows: number, cols: number, classes: number, seed: number): { x: Tensor; y: Int32Array } {
+  const rng = new Random(seed);
+  const x = new Tensor(rows, cols);
+  rng.fillUniform(x.data, 0, 1);
+  const y = new Int32Array(rows);
+  for (let i = 0; i < rows; i++) y[i] = rng.int(classes);
+  return { x, y };
+}
+
+/** Every buffer a step touches: layer outputs/gradients and parameters, by identity. */
+function buffers(m: Sequential): unknown[] {
+  const out: unknown[] = [];
+  for (const layer of m.layers) {
+    out.push(layer.dinputs);
+    for (const p of layer.parameters()) out.push(p.value.data, p.grad.data);
+  }
+  return out;
+}
+
+describe('training step steady state', () => {
+  const cases: [string, number[], number, () => Optimizer][] = [
+    ['784→128→10, batch 64, SGD', [784, 128, 10], 64, () => new SGD({ learningRate: 0.01 })],
+    ['20→33→17→3, batch 37, Adam', [20, 33, 17, 3], 37, () => new Adam({ learningRate: 0.01 })],
+    ['2→64→3, batch 300, SGD + momentum', [2, 64, 3], 300, () => new SGD({ learningRate: 0.01, momentum: 0.5 })],
+  ];
+
+
+  it.each(cases)('%s: allocates no typed array and does not grow WebAssembly memory after step 1', (_, widths, rows, opt) => {
+    const m = model(widths, opt());
+    const { x, y } = batch(rows, widths[0], widths[widths.length - 1], 3);
+    const kernels = getKernels();
+    const memory = () => (kernels instanceof WasmKernels ? kernels.memoryBytes : 0);
+
+    // the first step allocates the buffers for this batch size (and grows WASM memory if needed)
+    const first = countTypedArrays(() => m.trainStep(x, y));
+    expect(first.count).toBeGreaterThan(0); // proves the counter sees src/'s allocations
+    const bytesAfterFirst = memory();
+    const before = buffers(m);
+
+    let losses: number[] = [];
+    const steady = countTypedArrays(() => {
+      losses = [m.trainStep(x, y), m.trainStep(x, y), m.trainStep(x, y)];
+    });
+    expect(steady.what, 'typed arrays created in steady-state steps').toEqual([]);
+    expect(memory()).toBe(bytesAfterFirst);
+    const after = buffers(m);
+    after.forEach((b, i) => expect(b, `buffer ${i} kept its identity`).toBe(before[i]));
+    losses.forEach((l) => expect(Number.isFinite(l)).toBe(true));
+    expect(losses[2]).toBeLessThan(losses[0]); // it is still training
+  });
+
+  it('a bigger batch allocates (and may grow memory) once, then is steady again', () => {
+    const m = model([50, 40, 5], new SGD({ learningRate: 0.05 }));
+    const small = batch(8, 50, 5, 1);
+    const big = batch(200, 50, 5, 2);
+    m.trainStep(small.x, small.y);
+    const grow = countTypedArrays(() => m.trainStep(big.x, big.y));
+    expect(grow.count).toBeGreaterThan(0);
+    const steady = countTypedArrays(() => m.trainStep(big.x, big.y));
+    expect(steady.what).toEqual([]);
+  });
+});
