@@ -109,7 +109,7 @@ describe('Sequential.fit', () => {
     expect(history[3].loss).toBeLessThan(history[0].loss);
     // without validation data the keys are absent
     const [plain] = model.fit(data.x, data.y, { epochs: 1 });
-    expect(Object.keys(plain).sort()).toEqual(['accuracy', 'epoch', 'loss']);
+    expect(Object.keys(plain).sort()).toEqual(['accuracy', 'epoch', 'loss', 'regularizationLoss']);
   });
 
   it('the epoch accuracy is the share of rows classified correctly before each batch update', () => {
