@@ -38,6 +38,19 @@ export { MeanAbsoluteError } from './losses/mean-absolute-error.js';
 
 export { Sequential, type CompileOptions, type Compiled, type Evaluation } from './model/sequential.js';
 export type { FitOptions, EpochLog, History, ValidationData } from './model/fit.js';
+export {
+  MODEL_FORMAT,
+  MODEL_FORMAT_VERSION,
+  type ModelJSON,
+  type LayerJSON,
+  type TensorJSON,
+  type TrainingJSON,
+  type SaveOptions,
+} from './model/serialization.js';
+export { registerLayer, type LayerType, type LayerConfig, type JsonValue } from './model/layer-registry.js';
+export { registerLoss } from './losses/registry.js';
+export { registerOptimizer } from './optimizers/registry.js';
+export type { LayerSummary } from './model/summary.js';
 
 export {
   Optimizer,
@@ -52,12 +65,17 @@ export { Adam, type AdamOptions } from './optimizers/adam.js';
 
 export type { Metric } from './metrics/metric.js';
 export { categoricalAccuracy } from './metrics/categorical-accuracy.js';
+export { binaryAccuracy } from './metrics/binary-accuracy.js';
+export { RegressionAccuracy, type RegressionAccuracyOptions } from './metrics/regression-accuracy.js';
 export { defaultMetricFor } from './metrics/default-metric.js';
 
-export { Random, setGlobalSeed } from './data/random.js';
+export { Random, setGlobalSeed, type RandomState } from './data/random.js';
 export type { ClassificationData, ToyDataOptions } from './data/classification-data.js';
 export { spiralData } from './data/spiral.js';
 export { verticalData } from './data/vertical.js';
+export { shuffle, type ShuffleOptions, type Dataset } from './data/shuffle.js';
+export { trainTestSplit, type SplitOptions, type Split } from './data/split.js';
+export { parseCsv, type CsvOptions, type CsvData } from './data/csv.js';
 export { parseIdx, idxToTensor, idxToLabels, type IdxArray, type IdxType } from './data/idx.js';
 
 export {

@@ -79,10 +79,41 @@ export class Random {
     return out;
   }
 
+  /**
+   * The generator's complete state as plain numbers, e.g. to save a model whose Dropout masks must continue
+   * exactly where they left off. {@link Random.setState} restores it.
+   */
+  getState(): RandomState {
+    return { words: [this.a, this.b, this.c, this.d], spareNormal: this.spareNormal };
+  }
+
+  /**
+   * Restores a state from {@link Random.getState}: the generator then continues that stream exactly.
+   * @throws naming the field if the state is malformed
+   */
+  setState(state: RandomState): void {
+    const words = state?.words;
+    if (!Array.isArray(words) || words.length !== 4 || !words.every((w) => Number.isInteger(w) && w >= -(2 ** 31) && w < 2 ** 32)) {
+      throw new RangeError(`Random.setState: words must be 4 32-bit integers, got ${JSON.stringify(words)}`);
+    }
+    const spare = state.spareNormal;
+    if (spare !== null && !(typeof spare === 'number' && Number.isFinite(spare))) {
+      throw new RangeError(`Random.setState: spareNormal must be a finite number or null, got ${String(spare)}`);
+    }
+    [this.a, this.b, this.c, this.d] = words.map((w) => w | 0);
+    this.spareNormal = spare;
+  }
+
   /** A new generator whose seed is drawn from this one: independent streams from one root seed. */
   fork(): Random {
     return new Random(this.nextUint32());
   }
+}
+
+/** A snapshot of a {@link Random}: its four sfc32 state words and the cached second normal sample. */
+export interface RandomState {
+  readonly words: readonly number[];
+  readonly spareNormal: number | null;
 }
 
 /** The generator used when a caller gives no seed. Reset it with {@link setGlobalSeed}. */

@@ -28,7 +28,8 @@ export class Dropout implements Layer {
   /** The seed given in the options, if any (kept so the layer can be described and rebuilt). */
   readonly seed: number | undefined;
   dinputs: Tensor | null = null;
-  private readonly rng: Random;
+  /** The stream the masks are drawn from (its state is saved with the model, so training resumes exactly). */
+  readonly rng: Random;
   /** The mask m of the last forward, or null after an inference forward (m = 1). */
   private maskTensor: Tensor | null = null;
   private usedMask = false;

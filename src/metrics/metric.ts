@@ -10,4 +10,10 @@ export interface Metric {
   /** e.g. `"categoricalAccuracy"`. */
   readonly name: string;
   compute(yPred: Tensor, yTrue: Labels): number;
+  /**
+   * Optional: called by `fit` with the whole training targets before training (and by `evaluate` with its
+   * targets), for metrics that derive a setting from the data — e.g. regression accuracy's precision
+   * std(y)/250, which the book fixes from the training set once.
+   */
+  prepare?(yTrue: Labels): void;
 }

@@ -1,4 +1,5 @@
 import { randomFor, type Random } from '../data/random.js';
+import { shuffleInPlace } from '../data/shuffle.js';
 import type { Labels } from '../losses/labels.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { BatchBuffers } from './batches.js';
@@ -17,6 +18,11 @@ export interface EpochLog {
    * before that batch's update (as in Keras), so with one full batch it is the book's printed loss.
    */
   readonly loss: number;
+  /**
+   * Mean regularisation penalty (L1/L2) over the epoch's steps, each taken before that step's update;
+   * 0 without regularisation. The objective minimised is `loss + regularizationLoss`.
+   */
+  readonly regularizationLoss: number;
   /** The compiled metric (e.g. categorical accuracy) over the epoch's batches, measured the same way. */
   readonly accuracy: number;
   /** Loss on `validationData` after the epoch (only when validation data is given). */
@@ -62,6 +68,8 @@ export function fitModel(model: Sequential, x: Tensor, y: Labels, options: FitOp
     validation = Array.isArray(v) ? { x: v[0], y: v[1] } : (v as { x: Tensor; y: Labels });
     checkDataset(op, 'validationData', validation.x, validation.y, outputs);
   }
+  // metrics that derive a setting from the data (regression accuracy's precision) fix it from the training set
+  metric.prepare?.(y);
 
   const n = x.rows;
   const batchSize = Math.min(batchSizeOption, n);
@@ -76,6 +84,7 @@ export function fitModel(model: Sequential, x: Tensor, y: Labels, options: FitOp
     if (rng !== null) shuffleInPlace(order, rng);
     let lossSum = 0;
     let metricSum = 0;
+    let penaltySum = 0;
     for (let step = 0; step < steps; step++) {
       const start = step * batchSize;
       const size = Math.min(batchSize, n - start);
@@ -92,10 +101,11 @@ export function fitModel(model: Sequential, x: Tensor, y: Labels, options: FitOp
         );
       }
       lossSum += batchLoss * size;
+      penaltySum += model.lastRegularizationLoss;
       // The predictions the loss was computed on (before the update), still in the last layer's buffer.
       metricSum += metric.compute(model.lastPrediction as Tensor, batch.y) * size;
     }
-    let log: EpochLog = { epoch, loss: lossSum / n, accuracy: metricSum / n };
+    let log: EpochLog = { epoch, loss: lossSum / n, regularizationLoss: penaltySum / steps, accuracy: metricSum / n };
     if (validation !== null) {
       const v = model.evaluate(validation.x, validation.y);
       log = { ...log, valLoss: v.loss, valAccuracy: v.accuracy };
@@ -104,14 +114,4 @@ export function fitModel(model: Sequential, x: Tensor, y: Labels, options: FitOp
     if (options.onEpochEnd?.(log) === false) break;
   }
   return history;
-}
-
-/** Fisher–Yates shuffle of `a` in place, drawing from `rng`. */
-export function shuffleInPlace(a: Int32Array, rng: Random): void {
-  for (let i = a.length - 1; i > 0; i--) {
-    const j = rng.int(i + 1);
-    const t = a[i];
-    a[i] = a[j];
-    a[j] = t;
-  }
 }

@@ -10,6 +10,8 @@ import type { Metric } from '../metrics/metric.js';
 import type { Optimizer } from '../optimizers/optimizer.js';
 import { Tensor } from '../tensor/tensor.js';
 import { fitModel, type FitOptions, type History } from './fit.js';
+import { layersFromJSON, modelToJSON, restoreTraining, type ModelJSON, type SaveOptions } from './serialization.js';
+import { formatSummary, summarize } from './summary.js';
 import { checkDataset } from './validate.js';
 
 /** Options for {@link Sequential.compile}. */
@@ -29,7 +31,10 @@ export interface Compiled {
 
 /** Result of {@link Sequential.evaluate}. */
 export interface Evaluation {
+  /** The data loss (without regularisation). */
   loss: number;
+  /** The model's regularisation penalty (0 without L1/L2), reported apart from the data loss. */
+  regularizationLoss: number;
   accuracy: number;
 }
 
@@ -54,6 +59,7 @@ export class Sequential {
   /** `parameters()` cached at compile time: the list the optimizer walks every step. */
   private trainable: Parameter[] = [];
   private lastOutput: Tensor | null = null;
+  private lastPenalty = 0;
 
   constructor(layers: readonly Layer[]) {
     if (layers.length === 0) throw new RangeError('Sequential: needs at least one layer');
@@ -171,12 +177,21 @@ export class Sequential {
   }
 
   /**
+   * The regularisation penalty of the last `trainStep`, taken before its update (0 without L1/L2); the
+   * step's full objective was its returned data loss plus this.
+   */
+  get lastRegularizationLoss(): number {
+    return this.lastPenalty;
+  }
+
+  /**
    * One training step: forward (training mode), loss, backward, optimizer update.
    * Afterwards every layer still holds this step's gradients (`dweights`, `dbiases`), so they can be
    * inspected. Allocates nothing once the layers' buffers exist for this batch size.
+   * With L1/L2 regularisation the gradients include the penalty's; its value is in {@link lastRegularizationLoss}.
    * The gradient with respect to the data x is not computed (the first layer's `dinputs` is not
    * updated): for a Dense first layer that skips a third of its backward work.
-   * @returns the loss computed before the update
+   * @returns the data loss computed before the update (without the regularisation penalty)
    * @throws if the loss is NaN or infinite (nothing is updated then)
    */
   trainStep(x: Tensor, y: Labels): number {
@@ -187,6 +202,7 @@ export class Sequential {
     if (!Number.isFinite(value)) {
       throw new RangeError(`Sequential.trainStep: ${loss.name} loss is ${value}; the model has diverged or the data holds non-finite values`);
     }
+    this.lastPenalty = this.regularizationLoss();
     this.backpropagate(yPred, y, loss, false); // dL/dx of the data is not needed
     optimizer.step(this.trainable);
     return value;
@@ -208,7 +224,38 @@ export class Sequential {
     const { loss, metric } = this.requireCompiled(op);
     const yPred = this.forward(x, INFERENCE);
     checkDataset(op, 'x', x, y, yPred.cols);
-    return { loss: loss.forward(yPred, y), accuracy: metric.compute(yPred, y) };
+    metric.prepare?.(y);
+    return { loss: loss.forward(yPred, y), regularizationLoss: this.regularizationLoss(), accuracy: metric.compute(yPred, y) };
+  }
+
+  /**
+   * The model as versioned JSON (browser-safe): architecture and options through the layer registry,
+   * parameters as lossless float32 base64, and with `includeOptimizer` the loss and optimizer state so
+   * training can resume exactly. `JSON.stringify(model)` works too (without the optimizer).
+   */
+  toJSON(options?: SaveOptions | string): ModelJSON {
+    // JSON.stringify calls toJSON(key) with a string key: treat that as no options.
+    return modelToJSON(this, typeof options === 'object' && options !== null ? options : {});
+  }
+
+  /**
+   * Rebuilds a model from {@link Sequential.toJSON} output (parsed JSON), checking the format version, layer
+   * types, configs, shapes, byte lengths and finiteness, with errors naming the field. If the JSON holds
+   * optimizer state, the model comes back compiled with that loss and optimizer, ready to resume.
+   */
+  static fromJSON(json: unknown): Sequential {
+    const { layers, training } = layersFromJSON(json);
+    const model = new Sequential(layers);
+    restoreTraining(model, training);
+    return model;
+  }
+
+  /**
+   * A text table of the layers, their output shapes and parameter counts, and the total, for inputs of
+   * `inputWidth` features. Runs one zero row through the model in inference mode to find the shapes.
+   */
+  summary(inputWidth: number): string {
+    return formatSummary(summarize(this.layers, inputWidth), inputWidth);
   }
 
   /** The model's output for x (probabilities, for a Softmax model) in inference mode, as a new tensor the caller owns. */

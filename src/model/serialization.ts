@@ -1,0 +1,251 @@
+import { Dense } from '../layers/dense.js';
+import type { Layer } from '../layers/layer.js';
+import { lossFromName } from '../losses/registry.js';
+import type { OptimizerState } from '../optimizers/optimizer.js';
+import { optimizerFromConfig } from '../optimizers/registry.js';
+import { base64ToFloat32, float32ToBase64 } from './base64.js';
+import { layerTypeNamed, layerTypeOf, registeredLayerTypes, type JsonValue, type LayerConfig } from './layer-registry.js';
+import type { Sequential } from './sequential.js';
+
+/** The `format` tag of a saved handgrad model. */
+export const MODEL_FORMAT = 'handgrad-model';
+/** The format version this handgrad writes and reads. Bumped on any incompatible change. */
+export const MODEL_FORMAT_VERSION = 1;
+
+/** A float32 tensor in a saved model: shape, and the little-endian IEEE-754 bytes in base64 (lossless). */
+export interface TensorJSON {
+  shape: [number, number];
+  dtype: 'float32';
+  data: string;
+}
+
+/** One layer: its registered type, constructor config, parameters by name, and optional extra state. */
+export interface LayerJSON {
+  type: string;
+  config: LayerConfig;
+  parameters: { [name: string]: TensorJSON };
+  state?: JsonValue;
+}
+
+/** What is needed to resume training: the loss by name, the optimizer's config and its state. */
+export interface TrainingJSON {
+  loss: string;
+  optimizer: {
+    config: { name: string; options: { [key: string]: number } };
+    iterations: number;
+    /** `slots[slotName][i]` is the state of the model's i-th parameter. */
+    slots: { [slot: string]: TensorJSON[] };
+  };
+}
+
+/** A saved model: versioned, self-describing JSON (see {@link modelToJSON}). */
+export interface ModelJSON {
+  format: typeof MODEL_FORMAT;
+  version: number;
+  layers: LayerJSON[];
+  training?: TrainingJSON;
+}
+
+/** Options for {@link modelToJSON} / `Sequential.toJSON` / `save`. */
+export interface SaveOptions {
+  /**
+   * Also save the compiled loss and the optimizer's state (iteration count, momentum, caches), so a loaded
+   * model continues training exactly where this one stopped. Needs a compiled model. Default false.
+   */
+  includeOptimizer?: boolean;
+}
+
+function tensorJSON(shape: readonly [number, number], data: Float32Array): TensorJSON {
+  return { shape: [shape[0], shape[1]], dtype: 'float32', data: float32ToBase64(data) };
+}
+
+/**
+ * The model as versioned JSON: every layer's registered type and config, its parameters as lossless
+ * float32 base64, and (with `includeOptimizer`) the loss and optimizer state.
+ * @throws naming the layer if its class is not registered (see `registerLayer`)
+ */
+export function modelToJSON(model: Sequential, options: SaveOptions = {}): ModelJSON {
+  const layers = model.layers.map((layer, i): LayerJSON => {
+    const entry = layerTypeOf(layer);
+    if (!entry) {
+      throw new TypeError(
+        `Sequential.toJSON: layers[${i}] (${layer.name}) has no registered type; call registerLayer({ type, layerClass, getConfig, fromConfig }) for its class`,
+      );
+    }
+    const parameters: { [name: string]: TensorJSON } = {};
+    for (const p of layer.parameters()) parameters[p.name] = tensorJSON(p.value.shape, p.value.data);
+    const out: LayerJSON = { type: entry.type, config: entry.getConfig(layer), parameters };
+    if (entry.getState) out.state = entry.getState(layer);
+    return out;
+  });
+  const json: ModelJSON = { format: MODEL_FORMAT, version: MODEL_FORMAT_VERSION, layers };
+  if (options.includeOptimizer) {
+    const compiled = model.requireCompiled('Sequential.toJSON({ includeOptimizer: true })');
+    const params = model.parameters();
+    const state = compiled.optimizer.getState(params);
+    const slots: { [slot: string]: TensorJSON[] } = {};
+    for (const [slot, arrays] of Object.entries(state.slots)) {
+      slots[slot] = arrays.map((values, k) => tensorJSON(params[k].value.shape, Float32Array.from(values)));
+    }
+    const config = compiled.optimizer.getConfig();
+    json.training = {
+      loss: compiled.loss.name,
+      optimizer: { config: { name: config.name, options: { ...config.options } }, iterations: state.iterations, slots },
+    };
+  }
+  return json;
+}
+
+function fail(field: string, message: string): never {
+  throw new RangeError(`Sequential.fromJSON: ${field}: ${message}`);
+}
+
+function describe(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  if (typeof value === 'string') return `'${value}'`;
+  return typeof value === 'object' ? 'an object' : String(value);
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** Checks a saved tensor against the expected shape: dtype, shape, byte length, finiteness. */
+function readTensor(json: unknown, shape: readonly [number, number], field: string): Float32Array {
+  if (!isObject(json)) fail(field, `expected { shape, dtype, data }, got ${describe(json)}`);
+  if (json.dtype !== 'float32') fail(`${field}.dtype`, `expected 'float32', got ${describe(json.dtype)}`);
+  const s = json.shape;
+  if (!Array.isArray(s) || s.length !== 2 || s[0] !== shape[0] || s[1] !== shape[1]) {
+    fail(`${field}.shape`, `${JSON.stringify(s)} does not match the layer's [${shape[0]}, ${shape[1]}]`);
+  }
+  if (typeof json.data !== 'string') fail(`${field}.data`, `expected a base64 string, got ${describe(json.data)}`);
+  let values: Float32Array;
+  try {
+    values = base64ToFloat32(json.data, shape[0] * shape[1], `${field}.data`);
+  } catch (err) {
+    throw new RangeError(`Sequential.fromJSON: ${(err as Error).message}`);
+  }
+  for (let i = 0; i < values.length; i++) {
+    if (!Number.isFinite(values[i])) fail(`${field}.data`, `value ${values[i]} at index ${i} is not finite`);
+  }
+  return values;
+}
+
+function readLayer(json: unknown, i: number): Layer {
+  const field = `layers[${i}]`;
+  if (!isObject(json)) fail(field, `expected { type, config, parameters }, got ${describe(json)}`);
+  const type = json.type;
+  const entry = typeof type === 'string' ? layerTypeNamed(type) : undefined;
+  if (!entry) {
+    fail(`${field}.type`, `unknown layer type ${describe(type)} (registered: ${registeredLayerTypes().join(', ')})`);
+  }
+  if (!isObject(json.config)) fail(`${field}.config`, `expected an object, got ${describe(json.config)}`);
+  let layer: Layer;
+  try {
+    layer = entry.fromConfig(json.config as LayerConfig);
+  } catch (err) {
+    fail(`${field}.config`, (err as Error).message);
+  }
+  const saved = json.parameters ?? {};
+  if (!isObject(saved)) fail(`${field}.parameters`, `expected an object, got ${describe(saved)}`);
+  const params = layer.parameters();
+  const names = params.map((p) => p.name);
+  for (const name of Object.keys(saved)) {
+    if (!names.includes(name)) {
+      fail(`${field}.parameters.${name}`, `${layer.name} has no such parameter (it has ${names.join(', ') || 'none'})`);
+    }
+  }
+  for (const p of params) {
+    const pf = `${field}.parameters.${p.name}`;
+    if (!(p.name in saved)) fail(pf, `missing`);
+    p.value.data.set(readTensor(saved[p.name], p.value.shape, pf));
+  }
+  if (entry.setState) {
+    if (json.state === undefined) fail(`${field}.state`, 'missing');
+    try {
+      entry.setState(layer, json.state as JsonValue);
+    } catch (err) {
+      fail(`${field}.state`, (err as Error).message);
+    }
+  }
+  return layer;
+}
+
+function readTraining(model: Sequential, json: unknown): void {
+  if (!isObject(json)) fail('training', `expected { loss, optimizer }, got ${describe(json)}`);
+  let loss;
+  try {
+    loss = lossFromName(json.loss);
+  } catch (err) {
+    fail('training.loss', (err as Error).message);
+  }
+  const o = json.optimizer;
+  if (!isObject(o)) fail('training.optimizer', `expected { config, iterations, slots }, got ${describe(o)}`);
+  let optimizer;
+  try {
+    optimizer = optimizerFromConfig(o.config);
+  } catch (err) {
+    fail('training.optimizer.config', (err as Error).message);
+  }
+  model.compile({ loss, optimizer });
+  const params = model.parameters();
+  if (!isObject(o.slots)) fail('training.optimizer.slots', `expected an object, got ${describe(o.slots)}`);
+  const slots: Record<string, number[][]> = {};
+  for (const [slot, arrays] of Object.entries(o.slots)) {
+    const sf = `training.optimizer.slots.${slot}`;
+    if (!Array.isArray(arrays) || arrays.length !== params.length) {
+      fail(sf, `expected one tensor per parameter (${params.length}), got ${Array.isArray(arrays) ? arrays.length : describe(arrays)}`);
+    }
+    slots[slot] = arrays.map((a, k) => Array.from(readTensor(a, params[k].value.shape, `${sf}[${k}]`)));
+  }
+  const state: OptimizerState = { name: optimizer.name, iterations: o.iterations as number, slots };
+  try {
+    optimizer.setState(params, state);
+  } catch (err) {
+    fail('training.optimizer', (err as Error).message);
+  }
+}
+
+/** What {@link layersFromJSON} read: the rebuilt layers, and the raw training section if any. */
+export interface ParsedModel {
+  layers: Layer[];
+  training: unknown;
+}
+
+/**
+ * Reads a saved model (parsed JSON, as {@link modelToJSON} writes it) into layers. Checks the format tag and
+ * version, every layer type, config, parameter shape, byte length and value (finite), and that consecutive
+ * Dense layers fit; any fault throws an error naming the field, e.g.
+ * `Sequential.fromJSON: layers[0].parameters.weights.shape: [3, 4] does not match the layer's [2, 4]`.
+ * `Sequential.fromJSON` builds the model and then applies the training section with {@link restoreTraining}.
+ */
+export function layersFromJSON(json: unknown): ParsedModel {
+  if (!isObject(json)) fail('(root)', `expected a saved model object, got ${describe(json)}`);
+  if (json.format !== MODEL_FORMAT) fail('format', `expected '${MODEL_FORMAT}', got ${describe(json.format)}`);
+  if (json.version !== MODEL_FORMAT_VERSION) {
+    fail('version', `unsupported format version ${describe(json.version)} (this handgrad reads version ${MODEL_FORMAT_VERSION})`);
+  }
+  if (!Array.isArray(json.layers) || json.layers.length === 0) {
+    fail('layers', `expected a non-empty array, got ${describe(json.layers)}`);
+  }
+  const layers = json.layers.map(readLayer);
+  let width: number | null = null;
+  layers.forEach((layer, i) => {
+    if (layer instanceof Dense) {
+      if (width !== null && layer.nIn !== width) {
+        fail(`layers[${i}].config.nIn`, `${layer.nIn} does not match the ${width} outputs of the Dense layer before it`);
+      }
+      width = layer.nOut;
+    }
+  });
+  return { layers, training: json.training };
+}
+
+/**
+ * Compiles `model` with the saved loss and optimizer and restores the optimizer's state (iteration count,
+ * momentum, caches), checking every field. Nothing to do when `training` is undefined.
+ */
+export function restoreTraining(model: Sequential, training: unknown): void {
+  if (training !== undefined) readTraining(model, training);
+}
