@@ -26,6 +26,7 @@ export function tfInit(): Promise<void> {
     setWasmPaths(dist);
     if (!(await tf.setBackend('wasm'))) throw new Error('tfjs-backend-wasm failed to initialise');
     if (!(await tf.setBackend('cpu'))) throw new Error('tfjs-backend-cpu failed to initialise');
+    tf.tensor1d([0]).dispose(); // the CPU backend's first write prints its banner: do it while silenced
     tf.env().set('IS_TEST', false); // IS_TEST also turns on per-kernel leak checks, which would be timed
   })();
   return ready;

@@ -1,0 +1,70 @@
+/**
+ * `npm run bench` — every benchmark, results saved under bench/results/ (JSON, benny's HTML charts,
+ * RESULTS.md). `npm run bench -- --quick` is a < 1 minute smoke run saved under bench/results/quick/.
+ * `--only train,matmul` runs selected sections (train, matmul, layers, scaling, rss).
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Command } from 'commander';
+import { benchLayers } from './layers.js';
+import { output } from './lib/benny.js';
+import { benchMatmul } from './matmul.js';
+import { machineInfo, renderMarkdown, trainTable, type AllResults } from './report.js';
+import { benchRss } from './rss.js';
+import { benchScaling } from './scaling.js';
+import { benchTrainingSteps } from './train.js';
+
+const SECTIONS = ['train', 'matmul', 'layers', 'scaling', 'rss'] as const;
+
+const program = new Command()
+  .name('bench')
+  .option('--quick', 'short sampling, fewer sizes (under a minute)', false)
+  .option('--only <sections>', `comma-separated subset of ${SECTIONS.join(',')}`)
+  .parse();
+const opts = program.opts<{ quick: boolean; only?: string }>();
+const only = opts.only ? opts.only.split(',').map((s) => s.trim()) : [...SECTIONS];
+for (const s of only) {
+  if (!(SECTIONS as readonly string[]).includes(s)) {
+    console.error(`bench: unknown section '${s}', expected some of ${SECTIONS.join(', ')}`);
+    process.exit(2);
+  }
+}
+
+const quick = opts.quick;
+output.dir = new URL(quick ? './results/quick/' : './results/', import.meta.url).pathname;
+mkdirSync(output.dir, { recursive: true });
+const log = (line: string) => console.log(line);
+const started = performance.now();
+const all: AllResults = { machine: machineInfo(), mode: quick ? 'quick' : 'full', seconds: 0 };
+
+console.log(`handgrad benchmarks (${all.mode}) on ${all.machine.cpu}, Node ${all.machine.node}`);
+if (only.includes('train')) {
+  console.log('\n== Training step, interleaved with TensorFlow.js ==');
+  all.train = await benchTrainingSteps({ quick, log }); // throws (exit 1) if first losses disagree
+  console.log('\n' + trainTable(all.train).markdown);
+}
+if (only.includes('matmul')) {
+  console.log('\n== Matrix products ==');
+  all.matmul = await benchMatmul(quick, log);
+}
+if (only.includes('layers')) {
+  console.log('\n== Layers ==');
+  all.layers = await benchLayers(quick, log);
+}
+if (only.includes('scaling')) {
+  console.log('\n== Scaling ==');
+  all.scaling = benchScaling(quick, log);
+}
+if (only.includes('rss')) {
+  console.log('\n== Memory ==');
+  all.rss = benchRss(quick, log);
+}
+all.seconds = (performance.now() - started) / 1000;
+all.machine.loadAverage = machineInfo().loadAverage;
+
+const { markdown, missed } = renderMarkdown(all);
+writeFileSync(join(output.dir, 'results.json'), JSON.stringify(all, null, 2) + '\n');
+writeFileSync(join(output.dir, 'RESULTS.md'), markdown);
+console.log('\n' + markdown);
+console.log(`\nSaved ${join(output.dir, 'results.json')} and RESULTS.md (${all.seconds.toFixed(0)} s).`);
+if (missed.length > 0) console.log(`Targets missed in this run: ${missed.length} (see above).`);
