@@ -116,20 +116,23 @@ export function trainTable(results: readonly TrainResult[]): { markdown: string;
 
 export function matmulTable(results: readonly MatmulResult[]): { markdown: string; missed: string[] } {
   const sizes = [...new Set(results.map((r) => r.n))];
-  const columns = [...new Set(results.map((r) => `${r.variant} ${r.implementation}`))];
-  const rows = sizes.map((n) => [
-    `${n}`,
-    ...columns.map((c) => {
-      const r = results.find((x) => x.n === n && `${x.variant} ${x.implementation}` === c);
-      return r ? f(r.gflops, 1) : '—';
-    }),
-  ]);
+  const keys = [...new Set(results.map((r) => `${r.implementation}|${r.variant}`))];
+  const rows = keys.map((key) => {
+    const [impl, variant] = key.split('|');
+    return [
+      `${impl} ${variant}`,
+      ...sizes.map((n) => {
+        const r = results.find((x) => x.n === n && x.implementation === impl && x.variant === variant);
+        return r ? f(r.gflops, 1) : '—';
+      }),
+    ];
+  });
   const missed: string[] = [];
   for (const r of results.filter((x) => x.n === 512)) {
     if (r.implementation === 'handgrad wasm' && !(r.gflops >= 20)) missed.push(`matmul 512 ${r.variant} wasm ${f(r.gflops, 1)} < 20 GFLOP/s`);
     if (r.implementation === 'handgrad js' && !(r.gflops >= 2.5)) missed.push(`matmul 512 ${r.variant} js ${f(r.gflops, 1)} < 2.5 GFLOP/s`);
   }
-  return { markdown: table(['n (square, GFLOP/s)', ...columns], rows), missed };
+  return { markdown: table(['GFLOP/s, square n×n', ...sizes.map((n) => `${n}`)], rows), missed };
 }
 
 export function layersTable(results: readonly LayerResult[]): string {
