@@ -73,6 +73,9 @@ export { Random, setGlobalSeed, type RandomState } from './data/random.js';
 export type { ClassificationData, ToyDataOptions } from './data/classification-data.js';
 export { spiralData } from './data/spiral.js';
 export { verticalData } from './data/vertical.js';
+export { shuffle, type ShuffleOptions, type Dataset } from './data/shuffle.js';
+export { trainTestSplit, type SplitOptions, type Split } from './data/split.js';
+export { parseCsv, type CsvOptions, type CsvData } from './data/csv.js';
 export { parseIdx, idxToTensor, idxToLabels, type IdxArray, type IdxType } from './data/idx.js';
 
 export {

@@ -10,6 +10,7 @@ import { Sequential } from './model/sequential.js';
 
 export * from './index.js';
 export { loadIdx } from './io/idx.js';
+export { loadCsv } from './io/csv.js';
 export { writeFileAtomic, type AtomicWriteFs } from './io/atomic-write.js';
 export { saveModel, loadModel, type SaveFileOptions } from './io/model-file.js';
 

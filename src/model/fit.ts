@@ -1,4 +1,5 @@
 import { randomFor, type Random } from '../data/random.js';
+import { shuffleInPlace } from '../data/shuffle.js';
 import type { Labels } from '../losses/labels.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { BatchBuffers } from './batches.js';
@@ -113,14 +114,4 @@ export function fitModel(model: Sequential, x: Tensor, y: Labels, options: FitOp
     if (options.onEpochEnd?.(log) === false) break;
   }
   return history;
-}
-
-/** Fisher–Yates shuffle of `a` in place, drawing from `rng`. */
-export function shuffleInPlace(a: Int32Array, rng: Random): void {
-  for (let i = a.length - 1; i > 0; i--) {
-    const j = rng.int(i + 1);
-    const t = a[i];
-    a[i] = a[j];
-    a[j] = t;
-  }
 }

@@ -181,12 +181,16 @@ describe.each(Object.keys(factories))('%s', (name) => {
     twinParams.forEach((p, i) => expect(p.value.data).toEqual(params[i].value.data));
   });
 
-  it('drives the spiral training loss from ln 3 ≈ 1.099 to below 0.8 in 300 full-batch steps', () => {
+  // Threshold: below 0.8 from ln 3 ≈ 1.099 (measured at seed 0, js / wasm kernels: SGD 0.47 / 0.45,
+  // AdaGrad 0.72 / 0.71, RMSProp (lr 0.05) 0.67 / 0.63, Adam 0.42 / 0.40),
+  // and accuracy above 0.5 (chance is 1/3).
+  it('drives the spiral training loss from ln 3 ≈ 1.099 to below 0.8 in 500 full-batch steps', () => {
     const { x, y } = spiralData({ samples: 100, classes: 3, seed: 0 });
     const model = spiralModel(make());
-    const history = model.fit(x, y, { epochs: 300, batchSize: 300, shuffle: false });
+    const history = model.fit(x, y, { epochs: 500, batchSize: 300, shuffle: false });
     expect(history[0].loss).toBeCloseTo(Math.log(3), 2);
-    expect(history[299].loss).toBeLessThan(0.8);
+    expect(history[499].loss).toBeLessThan(0.8);
+    expect(history[499].accuracy).toBeGreaterThan(0.5);
   });
 });
 
