@@ -1,4 +1,4 @@
-import { Optimizer, checkHyperParameter, type OptimizerOptions } from './optimizer.js';
+import { Optimizer, checkPositive, type OptimizerOptions } from './optimizer.js';
 
 /** Options for {@link AdaGrad}. */
 export interface AdaGradOptions extends OptimizerOptions {
@@ -22,7 +22,7 @@ export class AdaGrad extends Optimizer {
 
   constructor({ learningRate = 1, decay = 0, epsilon = 1e-7 }: AdaGradOptions = {}) {
     super('AdaGrad', learningRate, decay);
-    this.epsilon = checkHyperParameter('AdaGrad', 'epsilon', epsilon, Number.MIN_VALUE);
+    this.epsilon = checkPositive('AdaGrad', 'epsilon', epsilon);
   }
 
   protected updateParameter(w: Float32Array, g: Float32Array, slots: Float32Array[], lr: number): void {

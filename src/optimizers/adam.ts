@@ -1,4 +1,4 @@
-import { Optimizer, checkHyperParameter, type OptimizerOptions } from './optimizer.js';
+import { Optimizer, checkHyperParameter, checkPositive, type OptimizerOptions } from './optimizer.js';
 
 /** Options for {@link Adam}. */
 export interface AdamOptions extends OptimizerOptions {
@@ -29,7 +29,7 @@ export class Adam extends Optimizer {
 
   constructor({ learningRate = 0.001, decay = 0, epsilon = 1e-7, beta1 = 0.9, beta2 = 0.999 }: AdamOptions = {}) {
     super('Adam', learningRate, decay);
-    this.epsilon = checkHyperParameter('Adam', 'epsilon', epsilon, Number.MIN_VALUE);
+    this.epsilon = checkPositive('Adam', 'epsilon', epsilon);
     this.beta1 = checkHyperParameter('Adam', 'beta1', beta1, 0, 1);
     this.beta2 = checkHyperParameter('Adam', 'beta2', beta2, 0, 1);
   }

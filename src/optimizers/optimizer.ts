@@ -30,6 +30,12 @@ export interface OptimizerState {
   readonly slots: Readonly<Record<string, number[][]>>;
 }
 
+/** Throws unless `value` is a finite number > 0 (e.g. an epsilon). */
+export function checkPositive(op: string, name: string, value: number): number {
+  if (!(Number.isFinite(value) && value > 0)) throw new RangeError(`${op}: ${name} must be a finite number > 0, got ${value}`);
+  return value;
+}
+
 /** Throws unless `value` is a finite number in [min, max) (or [min, max] when `maxInclusive`). */
 export function checkHyperParameter(
   op: string,

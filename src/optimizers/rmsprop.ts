@@ -1,4 +1,4 @@
-import { Optimizer, checkHyperParameter, type OptimizerOptions } from './optimizer.js';
+import { Optimizer, checkHyperParameter, checkPositive, type OptimizerOptions } from './optimizer.js';
 
 /** Options for {@link RMSProp}. */
 export interface RMSPropOptions extends OptimizerOptions {
@@ -25,7 +25,7 @@ export class RMSProp extends Optimizer {
 
   constructor({ learningRate = 0.001, decay = 0, epsilon = 1e-7, rho = 0.9 }: RMSPropOptions = {}) {
     super('RMSProp', learningRate, decay);
-    this.epsilon = checkHyperParameter('RMSProp', 'epsilon', epsilon, Number.MIN_VALUE);
+    this.epsilon = checkPositive('RMSProp', 'epsilon', epsilon);
     this.rho = checkHyperParameter('RMSProp', 'rho', rho, 0, 1);
   }
 

@@ -200,7 +200,8 @@ describe('validation of hyper-parameters', () => {
     expect(() => new SGD({ decay: -1 })).toThrow('SGD: decay must be a finite number ≥ 0, got -1');
     expect(() => new RMSProp({ rho: -0.1 })).toThrow('RMSProp: rho must be a number in [0, 1), got -0.1');
     expect(() => new Adam({ beta2: 1 })).toThrow('Adam: beta2 must be a number in [0, 1), got 1');
-    expect(() => new AdaGrad({ epsilon: 0 })).toThrow('AdaGrad: epsilon must be a finite number ≥ 5e-324, got 0');
+    expect(() => new Adam({ epsilon: Number.NaN })).toThrow('Adam: epsilon must be a finite number > 0, got NaN');
+    expect(() => new AdaGrad({ epsilon: 0 })).toThrow('AdaGrad: epsilon must be a finite number > 0, got 0');
   });
 
   it('has the book defaults', () => {
