@@ -91,18 +91,23 @@ export class Dense implements Layer {
   }
 
   backward(dvalues: Tensor): Tensor {
+    this.backwardParameters(dvalues);
+    // dL/dX = dL/dY · Wᵀ
+    this.dinputs = matmulTransB(dvalues, this.weights, this.dinputs, `${this.name}.backward`);
+    return this.dinputs;
+  }
+
+  /** The parameter half of {@link Dense.backward}: dL/dW and dL/db only (`dinputs` is not touched). */
+  backwardParameters(dvalues: Tensor): void {
     checkBackwardShape(this.name, this.output, dvalues);
     const x = this.input as Tensor;
     // dL/dW = Xᵀ · dL/dY
     matmulTransA(x, dvalues, this.dweights, `${this.name}.backward`);
     // dL/db = column sums of dL/dY (b is broadcast to every row, so its gradient sums over the batch)
     sumColumns(dvalues, this.dbiases);
-    // dL/dX = dL/dY · Wᵀ
-    this.dinputs = matmulTransB(dvalues, this.weights, this.dinputs, `${this.name}.backward`);
     // + dR/dW = λ₁·sign(W) + 2λ₂·W and dR/db likewise (no-ops when the strengths are 0)
     addPenaltyGradient(this.weights.data, this.dweights.data, this.weightPenalty);
     addPenaltyGradient(this.biases.data, this.dbiases.data, this.biasPenalty);
-    return this.dinputs;
   }
 
   /** The regularisation penalty R of the current weights and biases (0 when no strength is set). */

@@ -35,6 +35,12 @@ export interface Layer {
   readonly dinputs: Tensor | null;
   forward(x: Tensor, options?: ForwardOptions): Tensor;
   backward(dvalues: Tensor): Tensor;
+  /**
+   * Optional: fills only the parameter gradients, as `backward` does, but skips dL/d(input) (`dinputs` is
+   * left unchanged). A model calls it on its first layer during training, where nobody reads the input
+   * gradient; for Dense that saves one of its three matrix products.
+   */
+  backwardParameters?(dvalues: Tensor): void;
   /** The layer's trainable parameters (empty for activations). */
   parameters(): Parameter[];
   /**

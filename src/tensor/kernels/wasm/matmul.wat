@@ -37,12 +37,11 @@
         (i32.const 32))
       (i32.const 2)))
 
-  ;; Packs A(i0 + r, p0 + p) for r < mc, p < kc into 4-row panels at dst:
-  ;; dst[(r/4)·kc·4 + p·4 + r%4] (elements). Rows mc … (mc rounded up to 4) are zero.
-  (func $packA (param $a i32) (param $sai i32) (param $sap i32) (param $i0 i32) (param $mc i32)
-               (param $p0 i32) (param $kc i32) (param $dst i32)
-    (local $r i32) (local $rows i32) (local $src i32) (local $d i32) (local $end i32) (local $step i32)
-    (local.set $rows (i32.and (i32.add (local.get $mc) (i32.const 3)) (i32.const -4)))
+  ;; Generic packing of rows [r, rows) of an A block, one element at a time (any strides, any edge):
+  ;; dst[(r/4)·kc·4 + p·4 + r%4] = A(i0 + r, p0 + p) for r < mc, 0 for mc ≤ r < rows.
+  (func $packARows (param $a i32) (param $sai i32) (param $sap i32) (param $i0 i32) (param $mc i32)
+                   (param $p0 i32) (param $kc i32) (param $dst i32) (param $r i32) (param $rows i32)
+    (local $src i32) (local $d i32) (local $end i32) (local $step i32)
     (local.set $step (i32.shl (local.get $sap) (i32.const 2)))
     (loop $row
       ;; d = dst + ((r/4)·kc·4 + r%4) · 4 bytes; each step p moves 16 bytes (one 4-row column)
@@ -77,12 +76,11 @@
       (local.set $r (i32.add (local.get $r) (i32.const 1)))
       (br_if $row (i32.lt_u (local.get $r) (local.get $rows)))))
 
-  ;; Packs B(p0 + p, j0 + c) for p < kc, c < nc into 8-column panels at dst:
-  ;; dst[(c/8)·kc·8 + p·8 + c%8] (elements). Columns nc … (nc rounded up to 8) are zero.
-  (func $packB (param $b i32) (param $sbp i32) (param $sbj i32) (param $p0 i32) (param $kc i32)
-               (param $j0 i32) (param $nc i32) (param $dst i32)
-    (local $c i32) (local $cols i32) (local $src i32) (local $d i32) (local $end i32) (local $step i32)
-    (local.set $cols (i32.and (i32.add (local.get $nc) (i32.const 7)) (i32.const -8)))
+  ;; Generic packing of columns [c, cols) of a B block, one element at a time (any strides, any edge):
+  ;; dst[(c/8)·kc·8 + p·8 + c%8] = B(p0 + p, j0 + c) for c < nc, 0 for nc ≤ c < cols.
+  (func $packBCols (param $b i32) (param $sbp i32) (param $sbj i32) (param $p0 i32) (param $kc i32)
+                   (param $j0 i32) (param $nc i32) (param $dst i32) (param $c i32) (param $cols i32)
+    (local $src i32) (local $d i32) (local $end i32) (local $step i32)
     (local.set $step (i32.shl (local.get $sbp) (i32.const 2)))
     (loop $col
       ;; d = dst + ((c/8)·kc·8 + c%8) · 4 bytes; each step p moves 32 bytes (one 8-column row)
@@ -116,6 +114,171 @@
             (br_if $zero (i32.lt_u (local.get $d) (local.get $end))))))
       (local.set $c (i32.add (local.get $c) (i32.const 1)))
       (br_if $col (i32.lt_u (local.get $c) (local.get $cols)))))
+
+  ;; Stores the transpose of the 4×4 block whose rows are r0…r3 as four vectors at dst + k·stride:
+  ;; vector k = (r0[k], r1[k], r2[k], r3[k]).
+  (func $transpose4Store (param $r0 v128) (param $r1 v128) (param $r2 v128) (param $r3 v128)
+                         (param $dst i32) (param $stride i32)
+    (local $t0 v128) (local $t1 v128) (local $t2 v128) (local $t3 v128)
+    ;; interleave pairs of rows: t0 = (r0[0] r1[0] r0[1] r1[1]), t2 = (r0[2] r1[2] r0[3] r1[3]), …
+    (local.set $t0 (i8x16.shuffle 0 1 2 3 16 17 18 19 4 5 6 7 20 21 22 23 (local.get $r0) (local.get $r1)))
+    (local.set $t1 (i8x16.shuffle 0 1 2 3 16 17 18 19 4 5 6 7 20 21 22 23 (local.get $r2) (local.get $r3)))
+    (local.set $t2 (i8x16.shuffle 8 9 10 11 24 25 26 27 12 13 14 15 28 29 30 31 (local.get $r0) (local.get $r1)))
+    (local.set $t3 (i8x16.shuffle 8 9 10 11 24 25 26 27 12 13 14 15 28 29 30 31 (local.get $r2) (local.get $r3)))
+    ;; then join the halves: column k = low or high half of t0/t2 with the same half of t1/t3
+    (v128.store (local.get $dst)
+      (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $t0) (local.get $t1)))
+    (local.set $dst (i32.add (local.get $dst) (local.get $stride)))
+    (v128.store (local.get $dst)
+      (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $t0) (local.get $t1)))
+    (local.set $dst (i32.add (local.get $dst) (local.get $stride)))
+    (v128.store (local.get $dst)
+      (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $t2) (local.get $t3)))
+    (local.set $dst (i32.add (local.get $dst) (local.get $stride)))
+    (v128.store (local.get $dst)
+      (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $t2) (local.get $t3))))
+
+  ;; Packs A(i0 + r, p0 + p) for r < mc, p < kc into 4-row panels at dst:
+  ;; dst[(r/4)·kc·4 + p·4 + r%4] (elements); rows mc … (mc rounded up to 4) are zero.
+  ;; Full panels take a SIMD path when a column of 4 A values is contiguous (sai = 1: one v128 copy per p)
+  ;; or when rows are contiguous (sap = 1: 4×4 transposes); edges use $packARows.
+  (func $packA (param $a i32) (param $sai i32) (param $sap i32) (param $i0 i32) (param $mc i32)
+               (param $p0 i32) (param $kc i32) (param $dst i32)
+    (local $q i32) (local $src i32) (local $d i32) (local $end i32) (local $step i32) (local $p i32)
+    (local $row i32)
+    (loop $panel
+      ;; d = start of panel q/4: dst + q·kc·4 bytes; src = &A(i0 + q, p0)
+      (local.set $d (i32.add (local.get $dst) (i32.shl (i32.mul (local.get $q) (local.get $kc)) (i32.const 2))))
+      (local.set $src
+        (i32.add (local.get $a)
+          (i32.shl
+            (i32.add
+              (i32.mul (i32.add (local.get $i0) (local.get $q)) (local.get $sai))
+              (i32.mul (local.get $p0) (local.get $sap)))
+            (i32.const 2))))
+      (if (i32.and (i32.le_u (i32.add (local.get $q) (i32.const 4)) (local.get $mc))
+                   (i32.eq (local.get $sai) (i32.const 1)))
+        (then
+          ;; A(q…q+3, p) are adjacent: copy them as one vector per p
+          (local.set $step (i32.shl (local.get $sap) (i32.const 2)))
+          (local.set $end (i32.add (local.get $d) (i32.shl (local.get $kc) (i32.const 4))))
+          (loop $copy
+            (v128.store (local.get $d) (v128.load (local.get $src)))
+            (local.set $src (i32.add (local.get $src) (local.get $step)))
+            (local.set $d (i32.add (local.get $d) (i32.const 16)))
+            (br_if $copy (i32.lt_u (local.get $d) (local.get $end)))))
+        (else
+          (if (i32.and (i32.le_u (i32.add (local.get $q) (i32.const 4)) (local.get $mc))
+                       (i32.eq (local.get $sap) (i32.const 1)))
+            (then
+              ;; rows are contiguous along p: load 4 rows × 4 p, transpose, store 4 columns
+              (local.set $row (i32.shl (local.get $sai) (i32.const 2)))
+              (local.set $p (i32.const 0))
+              (block $tail
+                (loop $quad
+                  (br_if $tail (i32.gt_u (i32.add (local.get $p) (i32.const 4)) (local.get $kc)))
+                  (call $transpose4Store
+                    (v128.load (local.get $src))
+                    (v128.load (i32.add (local.get $src) (local.get $row)))
+                    (v128.load (i32.add (local.get $src) (i32.shl (local.get $row) (i32.const 1))))
+                    (v128.load (i32.add (local.get $src) (i32.mul (local.get $row) (i32.const 3))))
+                    (local.get $d) (i32.const 16))
+                  (local.set $src (i32.add (local.get $src) (i32.const 16)))
+                  (local.set $d (i32.add (local.get $d) (i32.const 64)))
+                  (local.set $p (i32.add (local.get $p) (i32.const 4)))
+                  (br $quad)))
+              ;; the last kc % 4 steps, element by element
+              (block $done
+                (loop $rest
+                  (br_if $done (i32.ge_u (local.get $p) (local.get $kc)))
+                  (f32.store (local.get $d) (f32.load (local.get $src)))
+                  (f32.store offset=4 (local.get $d) (f32.load (i32.add (local.get $src) (local.get $row))))
+                  (f32.store offset=8 (local.get $d)
+                    (f32.load (i32.add (local.get $src) (i32.shl (local.get $row) (i32.const 1)))))
+                  (f32.store offset=12 (local.get $d)
+                    (f32.load (i32.add (local.get $src) (i32.mul (local.get $row) (i32.const 3)))))
+                  (local.set $src (i32.add (local.get $src) (i32.const 4)))
+                  (local.set $d (i32.add (local.get $d) (i32.const 16)))
+                  (local.set $p (i32.add (local.get $p) (i32.const 1)))
+                  (br $rest))))
+            (else
+              (call $packARows (local.get $a) (local.get $sai) (local.get $sap) (local.get $i0) (local.get $mc)
+                               (local.get $p0) (local.get $kc) (local.get $dst)
+                               (local.get $q) (i32.add (local.get $q) (i32.const 4)))))))
+      (local.set $q (i32.add (local.get $q) (i32.const 4)))
+      (br_if $panel (i32.lt_u (local.get $q) (local.get $mc)))))
+
+  ;; Packs B(p0 + p, j0 + c) for p < kc, c < nc into 8-column panels at dst:
+  ;; dst[(c/8)·kc·8 + p·8 + c%8] (elements); columns nc … (nc rounded up to 8) are zero.
+  ;; Full panels take a SIMD path when a row of 8 B values is contiguous (sbj = 1: two v128 copies per p)
+  ;; or when columns are contiguous (sbp = 1: two 4×4 transposes per 4 steps); edges use $packBCols.
+  (func $packB (param $b i32) (param $sbp i32) (param $sbj i32) (param $p0 i32) (param $kc i32)
+               (param $j0 i32) (param $nc i32) (param $dst i32)
+    (local $q i32) (local $src i32) (local $d i32) (local $end i32) (local $step i32) (local $p i32)
+    (local $col i32) (local $src4 i32)
+    (loop $panel
+      ;; d = start of panel q/8: dst + q·kc·4 bytes; src = &B(p0, j0 + q)
+      (local.set $d (i32.add (local.get $dst) (i32.shl (i32.mul (local.get $q) (local.get $kc)) (i32.const 2))))
+      (local.set $src
+        (i32.add (local.get $b)
+          (i32.shl
+            (i32.add
+              (i32.mul (local.get $p0) (local.get $sbp))
+              (i32.mul (i32.add (local.get $j0) (local.get $q)) (local.get $sbj)))
+            (i32.const 2))))
+      (if (i32.and (i32.le_u (i32.add (local.get $q) (i32.const 8)) (local.get $nc))
+                   (i32.eq (local.get $sbj) (i32.const 1)))
+        (then
+          ;; B(p, q…q+7) are adjacent: two vector copies per p
+          (local.set $step (i32.shl (local.get $sbp) (i32.const 2)))
+          (local.set $end (i32.add (local.get $d) (i32.shl (local.get $kc) (i32.const 5))))
+          (loop $copy
+            (v128.store (local.get $d) (v128.load (local.get $src)))
+            (v128.store offset=16 (local.get $d) (v128.load offset=16 (local.get $src)))
+            (local.set $src (i32.add (local.get $src) (local.get $step)))
+            (local.set $d (i32.add (local.get $d) (i32.const 32)))
+            (br_if $copy (i32.lt_u (local.get $d) (local.get $end)))))
+        (else
+          (if (i32.and (i32.le_u (i32.add (local.get $q) (i32.const 8)) (local.get $nc))
+                       (i32.eq (local.get $sbp) (i32.const 1)))
+            (then
+              ;; columns are contiguous along p: per 4 steps, transpose columns 0–3 and 4–7
+              (local.set $col (i32.shl (local.get $sbj) (i32.const 2)))
+              (local.set $src4 (i32.add (local.get $src) (i32.shl (local.get $col) (i32.const 2))))
+              (local.set $p (i32.const 0))
+              (block $tail
+                (loop $quad
+                  (br_if $tail (i32.gt_u (i32.add (local.get $p) (i32.const 4)) (local.get $kc)))
+                  (call $transpose4Store
+                    (v128.load (local.get $src))
+                    (v128.load (i32.add (local.get $src) (local.get $col)))
+                    (v128.load (i32.add (local.get $src) (i32.shl (local.get $col) (i32.const 1))))
+                    (v128.load (i32.add (local.get $src) (i32.mul (local.get $col) (i32.const 3))))
+                    (local.get $d) (i32.const 32))
+                  (call $transpose4Store
+                    (v128.load (local.get $src4))
+                    (v128.load (i32.add (local.get $src4) (local.get $col)))
+                    (v128.load (i32.add (local.get $src4) (i32.shl (local.get $col) (i32.const 1))))
+                    (v128.load (i32.add (local.get $src4) (i32.mul (local.get $col) (i32.const 3))))
+                    (i32.add (local.get $d) (i32.const 16)) (i32.const 32))
+                  (local.set $src (i32.add (local.get $src) (i32.const 16)))
+                  (local.set $src4 (i32.add (local.get $src4) (i32.const 16)))
+                  (local.set $d (i32.add (local.get $d) (i32.const 128)))
+                  (local.set $p (i32.add (local.get $p) (i32.const 4)))
+                  (br $quad)))
+              ;; the last kc % 4 steps: generic packing of this panel from step p on
+              (if (i32.lt_u (local.get $p) (local.get $kc))
+                (then
+                  (call $packBCols (local.get $b) (local.get $sbp) (local.get $sbj)
+                                   (i32.add (local.get $p0) (local.get $p)) (i32.sub (local.get $kc) (local.get $p))
+                                   (i32.add (local.get $j0) (local.get $q)) (i32.sub (local.get $nc) (local.get $q))
+                                   (local.get $d) (i32.const 0) (i32.const 8)))))
+            (else
+              (call $packBCols (local.get $b) (local.get $sbp) (local.get $sbj) (local.get $p0) (local.get $kc)
+                               (local.get $j0) (local.get $nc) (local.get $dst)
+                               (local.get $q) (i32.add (local.get $q) (i32.const 8)))))))
+      (local.set $q (i32.add (local.get $q) (i32.const 8)))
+      (br_if $panel (i32.lt_u (local.get $q) (local.get $nc)))))
 
   ;; The 4×8 micro-kernel: C[4×8] = (acc ? C : 0) + Σ_p apanel[p]ᵀ · bpanel[p], over kc ≥ 1 steps.
   ;; ap: packed A panel (4 floats per p), bp: packed B panel (8 floats per p), c: top-left of the tile,

@@ -9,7 +9,8 @@ import { MATMUL_WASM_BASE64 } from './matmul-bytes.js';
  * O(m·k·n) arithmetic. Memory layout (bytes): [work area for packing | a | b | out].
  *
  * Memory grows only when a product needs more than any earlier one, and is reused otherwise, so a
- * training loop at a fixed batch size stops growing it (and allocating) after its first step.
+ * training loop at a fixed batch size stops growing it (and allocating) after its first step: results are
+ * copied out through views cached per (offset, length).
  */
 
 interface MatmulExports {
@@ -58,6 +59,11 @@ export class WasmKernels implements MatmulKernels {
   private readonly workFloats: number;
   /** View of the whole linear memory; replaced only when memory grows. */
   private heap: Float32Array;
+  /**
+   * Result views by offset then length, so copying a result out is one `set` (memcpy) without creating a
+   * view per call; a training loop uses a handful of shapes. Cleared when memory grows.
+   */
+  private readonly views = new Map<number, Map<number, Float32Array>>();
 
   /** Compiles and instantiates synchronously (the module is ~1.4 KB, under every browser's sync limit). */
   constructor() {
@@ -107,8 +113,22 @@ export class WasmKernels implements MatmulKernels {
     heap.set(aLen === a.length ? a : a.subarray(0, aLen), aOff);
     heap.set(bLen === b.length ? b : b.subarray(0, bLen), bOff);
     this.exports.gemm(aOff * 4, sai, sap, bOff * 4, sbp, sbj, cOff * 4, m, k, n, 0);
-    // copy back without creating a subarray view (the steady state allocates nothing)
-    for (let i = 0; i < size; i++) out[i] = heap[cOff + i];
+    out.set(this.view(cOff, size));
+  }
+
+  /** A cached view of `length` floats at float offset `offset` (created once per offset and length). */
+  private view(offset: number, length: number): Float32Array {
+    let byLength = this.views.get(offset);
+    if (byLength === undefined) {
+      byLength = new Map();
+      this.views.set(offset, byLength);
+    }
+    let v = byLength.get(length);
+    if (v === undefined) {
+      v = this.heap.subarray(offset, offset + length);
+      byLength.set(length, v);
+    }
+    return v;
   }
 
   /** Grows memory (whole pages) when `floats` do not fit; reuses it otherwise. */
@@ -118,5 +138,6 @@ export class WasmKernels implements MatmulKernels {
     if (needed <= memory.buffer.byteLength) return;
     memory.grow(Math.ceil((needed - memory.buffer.byteLength) / PAGE_BYTES));
     this.heap = new Float32Array(memory.buffer);
+    this.views.clear();
   }
 }
