@@ -15,7 +15,11 @@ export interface SaveFileOptions extends SaveOptions {
  */
 export async function saveModel(model: Sequential, path: string, options: SaveFileOptions = {}): Promise<void> {
   const json = JSON.stringify(model.toJSON({ includeOptimizer: options.includeOptimizer }));
-  await writeFileAtomic(path, json, options.fs);
+  try {
+    await writeFileAtomic(path, json, options.fs);
+  } catch (err) {
+    throw new Error(`Sequential.save(${path}): cannot write the file: ${(err as Error).message}`, { cause: err });
+  }
 }
 
 /**

@@ -49,7 +49,9 @@ describe('model.save / Sequential.load', () => {
       tempContent = await readFile(tempAtCrash, 'utf8'); // the new content was fully written and synced …
       throw new Error('simulated crash before rename'); // … and then the process "dies"
     };
-    await expect(trainedModel(5).save(path, { fs: { rename: crashingRename as never } })).rejects.toThrow('simulated crash before rename');
+    await expect(trainedModel(5).save(path, { fs: { rename: crashingRename as never } })).rejects.toThrow(
+      `Sequential.save(${path}): cannot write the file: simulated crash before rename`,
+    );
 
     expect(tempAtCrash.startsWith(join(dir, '.crash.json.'))).toBe(true); // same directory as the target
     expect(JSON.parse(tempContent).format).toBe('handgrad-model');
@@ -70,6 +72,11 @@ describe('model.save / Sequential.load', () => {
     await writeFileAtomic(path, 'new');
     expect(await readFile(path, 'utf8')).toBe('new');
     expect((await readdir(dir)).filter((f) => f.includes('atomic'))).toEqual(['atomic.txt']);
+  });
+
+  it('save names the file when its folder does not exist', async () => {
+    const path = join(dir, 'no-such-folder', 'm.json');
+    await expect(trainedModel(4).save(path)).rejects.toThrow(`Sequential.save(${path}): cannot write the file: ENOENT`);
   });
 
   it('load names the file for a missing file, invalid JSON and a corrupt model', async () => {

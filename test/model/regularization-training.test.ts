@@ -43,6 +43,24 @@ describe('training with L1/L2 regularisation reports the penalty apart from the 
     expect(ev.accuracy).toBe(binaryAccuracy.compute(m.predict(x), y));
   });
 
+  it('trainStep descends the full objective: SGD moves each weight by −lr·(data gradient + penalty gradient)', () => {
+    const lr = 0.5;
+    const { x, y } = data();
+    const reference = model();
+    const loss = new BinaryCrossEntropy();
+    reference.backward(reference.forward(x, { training: true }), y, loss); // gradients incl. the penalty's
+    const expected = reference.parameters().map((p) => p.value.data.map((w, i) => w - lr * p.grad.data[i]));
+    // the penalty's share is really there: without it the first weight gradient would differ
+    const first = reference.layers[0] as Dense;
+    const w0 = first.weights.data[0];
+    const penaltyPart = 1e-2 * Math.sign(w0) + 2 * 1e-2 * w0;
+    expect(Math.abs(penaltyPart)).toBeGreaterThan(1e-3);
+
+    const trained = model();
+    trained.trainStep(x, y);
+    trained.parameters().forEach((p, k) => expect(p.value.data).toEqual(expected[k]));
+  });
+
   it('a model without regularisation reports 0', () => {
     const m = new Sequential([new Dense(2, 1, { seed: 1 }), new Sigmoid()]).compile({ loss: new BinaryCrossEntropy(), optimizer: new SGD() });
     const { x, y } = data();
