@@ -32,7 +32,7 @@ function main(): void {
   const flags = parseOrExit<Flags>(
     new Command('binary-classification')
       .description('Train a sigmoid + binary cross-entropy classifier on a two-class spiral.')
-      .option('--epochs <n>', 'passes over the training data (full batch)', positiveInteger, 2000)
+      .option('--epochs <n>', 'passes over the training data (full batch; the book uses 10000)', positiveInteger, 5000)
       .option('--hidden <n>', 'neurons in the hidden layer', positiveInteger, 64)
       .option('--samples <n>', 'points per class', positiveInteger, 100)
       .option('--lr <rate>', 'Adam learning rate', nonNegativeNumber, 0.01)
