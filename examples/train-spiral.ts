@@ -9,7 +9,7 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, relative } from 'node:path';
-import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { Command, Option } from 'commander';
 import {
   AdaGrad,
   Adam,
@@ -23,6 +23,7 @@ import {
   spiralData,
   type Optimizer,
 } from '../src/index.js';
+import { integer, nonNegativeNumber, parseOrExit, positiveInteger } from './lib/cli.js';
 import { decisionBoundaryPng } from './lib/plot.js';
 import { createProgress } from './lib/progress.js';
 
@@ -38,24 +39,6 @@ const OPTIMIZERS = {
   adam: { learningRate: 0.05, decay: 5e-7, make: (lr: number, decay: number) => new Adam({ learningRate: lr, decay }) },
 } as const;
 type OptimizerName = keyof typeof OPTIMIZERS;
-
-function positiveInteger(value: string): number {
-  const n = Number(value);
-  if (!/^\s*\d+\s*$/.test(value) || !Number.isSafeInteger(n) || n < 1) throw new InvalidArgumentError('expected an integer ≥ 1.');
-  return n;
-}
-
-function integer(value: string): number {
-  const n = Number(value);
-  if (!/^\s*-?\d+\s*$/.test(value) || !Number.isSafeInteger(n)) throw new InvalidArgumentError('expected an integer.');
-  return n;
-}
-
-function nonNegativeNumber(value: string): number {
-  const n = Number(value);
-  if (value.trim() === '' || !Number.isFinite(n) || n < 0) throw new InvalidArgumentError('expected a finite number ≥ 0.');
-  return n;
-}
 
 interface Flags {
   epochs: number;
@@ -78,20 +61,8 @@ function parseFlags(argv: string[]): Flags {
     .option('--decay <d>', 'learning-rate decay (default: sgd 1e-3, adagrad 1e-4, rmsprop 1e-5, adam 5e-7)', nonNegativeNumber)
     .option('--batch-size <n>', 'rows per update (default: the whole training set)', positiveInteger)
     .option('--seed <n>', 'seed for the data, the weights and the shuffling (held-out data uses seed + 1)', integer, 0)
-    .option('--out <path>', 'where to write the decision-boundary PNG', 'out/spiral-decision-boundary.png')
-    .allowExcessArguments(false)
-    .showHelpAfterError('(run with --help for usage)')
-    .exitOverride();
-  try {
-    program.parse(argv, { from: 'user' });
-  } catch (err) {
-    if (err instanceof CommanderError) {
-      // --help and --version are not errors; everything else is a bad command line (commander printed why).
-      process.exit(err.code === 'commander.helpDisplayed' || err.code === 'commander.version' ? 0 : 2);
-    }
-    throw err;
-  }
-  return program.opts<Flags>();
+    .option('--out <path>', 'where to write the decision-boundary PNG', 'out/spiral-decision-boundary.png');
+  return parseOrExit<Flags>(program, argv);
 }
 
 function main(): void {
