@@ -19,7 +19,8 @@ let wasm: WasmKernels | null = null;
 
 /** The WebAssembly kernel set, instantiated on first use; null when SIMD is unavailable. */
 function wasmKernels(): WasmKernels | null {
-  if (wasm === null && wasmSimdSupported()) wasm = new WasmKernels();
+  if (!wasmSimdSupported()) return null;
+  wasm ??= new WasmKernels();
   return wasm;
 }
 

@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { Tensor, getKernels, jsKernels, matmul, setKernels, useKernels, wasmSimdSupported } from '../../src/index.js';
 
 describe('kernel selection', () => {
@@ -27,5 +27,24 @@ describe('kernel selection', () => {
 
   it('rejects an unknown name with a clear error', () => {
     expect(() => useKernels('gpu' as 'js')).toThrow("useKernels: unknown kernel set 'gpu', expected 'wasm' or 'js'");
+  });
+});
+
+describe('without WebAssembly SIMD', () => {
+  afterEach(() => {
+    vi.restoreAllMocks();
+    vi.resetModules();
+  });
+
+  it('defaults to the plain-JS kernels, lists only them, and refuses useKernels("wasm") clearly', async () => {
+    vi.spyOn(WebAssembly, 'validate').mockReturnValue(false);
+    vi.resetModules();
+    const fresh = await import('../../src/tensor/backend.js');
+    expect(fresh.getKernels().name).toBe('js');
+    expect(fresh.availableKernels()).toEqual(['js']);
+    expect(fresh.kernelsByName('wasm')).toBeNull();
+    expect(() => fresh.useKernels('wasm')).toThrow(
+      "useKernels('wasm'): this runtime does not support WebAssembly SIMD; use 'js'",
+    );
   });
 });
