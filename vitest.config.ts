@@ -4,7 +4,12 @@ import { defineConfig } from 'vitest/config';
  * The suite runs twice, once per kernel path: project `wasm` (WebAssembly SIMD kernels) and project `js`
  * (plain-JS kernels); test/setup/kernels.ts selects the set from HANDGRAD_KERNELS. Both must agree with
  * the finite-difference and TensorFlow.js references. Run one path with `npx vitest run --project js`.
+ *
+ * Tests that never reach a kernel in this process — they spawn scripts in a child process (examples,
+ * README snippets) or only read files (architecture, the WASM build check) — run once, in `wasm`.
  */
+const KERNEL_INDEPENDENT = ['test/examples/**', 'test/readme.test.ts', 'test/architecture.test.ts', 'test/tensor/wasm-build.test.ts'];
+
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
@@ -13,7 +18,7 @@ export default defineConfig({
     setupFiles: ['test/setup/kernels.ts'],
     projects: [
       { extends: true, test: { name: 'wasm', env: { HANDGRAD_KERNELS: 'wasm' } } },
-      { extends: true, test: { name: 'js', env: { HANDGRAD_KERNELS: 'js' } } },
+      { extends: true, test: { name: 'js', env: { HANDGRAD_KERNELS: 'js' }, exclude: KERNEL_INDEPENDENT } },
     ],
   },
 });
