@@ -4,7 +4,8 @@ import { Tensor, reuseOrAllocate } from './tensor.js';
 /*
  * Tensor-level numeric operations. Every entry point checks shapes and throws an error that names the
  * operation and the shapes at fault; the raw loops live in `kernels/`. Each takes an optional `out`
- * tensor that is reused when it already has the right shape (hot paths pass their own buffers).
+ * tensor: reused when it has the right shape, else a buffer of the right shape remembered with it from an
+ * earlier call is reused (see `reuseOrAllocate`); hot paths pass their own buffers.
  */
 
 /** `a · b`: `[m, k] · [k, n] → [m, n]`. */

@@ -97,11 +97,50 @@ export class Tensor {
 }
 
 /**
- * Returns `existing` if it already has shape `[rows, cols]`, else a new zero tensor of that shape.
- * Layers use it to keep their output and gradient buffers across steps of the same batch size,
- * so a steady-state training step allocates nothing.
+ * How many shapes one buffer family remembers: enough for a training batch, a smaller last batch,
+ * validation data, a full-set `evaluate` and a one-row probe, while bounding the memory a layer holds.
+ */
+const MAX_SHAPES_PER_FAMILY = 6;
+
+/** Buffers that took turns in the same slot (e.g. a layer's output at different batch sizes), by shape. */
+const families = new WeakMap<Tensor, Map<number, Tensor>>();
+
+/** A collision-free numeric key for a shape (cols < 2²¹), so lookups allocate no string. */
+function shapeKey(rows: number, cols: number): number {
+  return rows * 2097152 + cols;
+}
+
+/**
+ * A `[rows, cols]` buffer for a slot that last held `existing`: `existing` itself when the shape matches,
+ * else a buffer of that shape used in the same slot before, else a new zero tensor (remembered for next
+ * time, up to {@link MAX_SHAPES_PER_FAMILY} shapes per slot).
+ *
+ * Layers pass their previous output or gradient buffer, so training allocates nothing in steady state —
+ * also when batch sizes alternate (`fit` with a smaller last batch, validation after every epoch).
+ * The contents of a reused buffer are stale: callers overwrite every element.
  */
 export function reuseOrAllocate(existing: Tensor | null | undefined, rows: number, cols: number): Tensor {
-  if (existing && existing.shape[0] === rows && existing.shape[1] === cols) return existing;
-  return new Tensor(rows, cols);
+  if (!existing) return new Tensor(rows, cols);
+  if (existing.shape[0] === rows && existing.shape[1] === cols) return existing;
+  const key = shapeKey(rows, cols);
+  let family = families.get(existing);
+  const known = family?.get(key);
+  if (known !== undefined) return known;
+  if (family === undefined) {
+    family = new Map([[shapeKey(existing.shape[0], existing.shape[1]), existing]]);
+    families.set(existing, family);
+  }
+  if (family.size >= MAX_SHAPES_PER_FAMILY) {
+    // Forget the oldest shape (Map keeps insertion order), but never the buffer passed in.
+    for (const [oldKey, old] of family) {
+      if (old === existing) continue;
+      family.delete(oldKey);
+      families.delete(old);
+      break;
+    }
+  }
+  const created = new Tensor(rows, cols);
+  family.set(key, created);
+  families.set(created, family);
+  return created;
 }

@@ -28,7 +28,7 @@ const TYPED = ['Float32Array', 'Float64Array', 'Int32Array', 'Uint8Array', 'Uint
 const METHODS = ['slice', 'subarray', 'map', 'filter'] as const;
 
 /** Counts typed arrays created while `fn` runs. */
-function countTypedArrays(fn: () => void): { count: number; what: string[] } {
+function countTypedArrays(fn: (seen: readonly string[]) => void): { count: number; what: string[] } {
   const what: string[] = [];
   const g = globalThis as unknown as Record<string, unknown>;
   const originals = TYPED.map((name) => g[name]);
@@ -49,7 +49,7 @@ function countTypedArrays(fn: () => void): { count: number; what: string[] } {
     };
   });
   try {
-    fn();
+    fn(what);
   } finally {
     TYPED.forEach((name, i) => (g[name] = originals[i]));
     METHODS.forEach((m, i) => (proto[m] = protoOriginals[i]));
@@ -126,5 +126,25 @@ describe('training step steady state', () => {
     expect(grow.count).toBeGreaterThan(0);
     const steady = countTypedArrays(() => m.trainStep(big.x, big.y));
     expect(steady.what).toEqual([]);
+  });
+
+  it('fit with alternating batch sizes (full, smaller last, validation) allocates nothing after its first epoch', () => {
+    const m = model([12, 24, 4], new Adam({ learningRate: 0.01 }));
+    const train = batch(100, 12, 4, 5); // batchSize 32 → batches of 32, 32, 32 and a last one of 4
+    const validation = batch(30, 12, 4, 6);
+    const seenAtEpochEnd: number[] = [];
+    const all = countTypedArrays((seen) => {
+      m.fit(train.x, train.y, {
+        epochs: 4,
+        batchSize: 32,
+        seed: 1,
+        validationData: [validation.x, validation.y],
+        onEpochEnd: () => {
+          seenAtEpochEnd.push(seen.length);
+        },
+      });
+    });
+    expect(seenAtEpochEnd[0]).toBeGreaterThan(0); // the first epoch sets up every buffer
+    expect(all.what.slice(seenAtEpochEnd[0], seenAtEpochEnd[3]), 'typed arrays created in epochs 2–4').toEqual([]);
   });
 });

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { reuseOrAllocate } from '../../src/tensor/tensor.js';
 import { Tensor, addRowVector, assertFinite, matmul, matmulTransA, matmulTransB, sumColumns } from '../../src/index.js';
 
 describe('Tensor', () => {
@@ -66,5 +67,30 @@ describe('ops', () => {
       'here: [2, 2] tensor holds -Infinity at row 1, column 1',
     );
     expect(() => assertFinite(a, 'here')).not.toThrow();
+  });
+});
+
+describe('reuseOrAllocate', () => {
+  it('returns the same buffer for a shape the slot has held before, across alternating shapes', () => {
+    const a = reuseOrAllocate(null, 32, 4);
+    const b = reuseOrAllocate(a, 5, 4);
+    expect(b).not.toBe(a);
+    expect(b.shape).toEqual([5, 4]);
+    expect(reuseOrAllocate(b, 32, 4)).toBe(a);
+    expect(reuseOrAllocate(a, 5, 4)).toBe(b);
+    expect(reuseOrAllocate(a, 32, 4)).toBe(a);
+  });
+
+  it('remembers at most six shapes per slot, forgetting the oldest', () => {
+    let slot = reuseOrAllocate(null, 1, 3);
+    const first = slot;
+    const byRows = new Map<number, Tensor>([[1, first]]);
+    for (let rows = 2; rows <= 7; rows++) {
+      slot = reuseOrAllocate(slot, rows, 3);
+      byRows.set(rows, slot);
+    }
+    // seven shapes went through the slot: the oldest (1 row) was forgotten, the last six are kept
+    expect(reuseOrAllocate(slot, 1, 3)).not.toBe(first);
+    expect(reuseOrAllocate(slot, 4, 3)).toBe(byRows.get(4));
   });
 });
