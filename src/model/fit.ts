@@ -1,4 +1,4 @@
-import { randomFor, type Random } from '../data/random.js';
+import { Random, randomFor } from '../data/random.js';
 import { shuffleInPlace } from '../data/shuffle.js';
 import type { Labels } from '../losses/labels.js';
 import type { Tensor } from '../tensor/tensor.js';
@@ -39,8 +39,18 @@ export interface FitOptions {
   batchSize?: number;
   /** Reshuffle the row order before every epoch. Default true. */
   shuffle?: boolean;
-  /** Seed of the shuffling stream. Default: forked from the global generator (see `setGlobalSeed`). */
+  /**
+   * Seed of the shuffling. Epoch e's row order depends only on (seed, e), so a run resumed with
+   * `initialEpoch` shuffles exactly like the uninterrupted one. Default: drawn from the global generator
+   * (see `setGlobalSeed`).
+   */
   seed?: number;
+  /**
+   * Epochs already done, for resuming (as in Keras): trains epochs `initialEpoch + 1 … epochs`. With the
+   * same `seed`, and a model restored with its optimizer state, the resumed epochs equal the uninterrupted
+   * run's bit for bit. Default 0.
+   */
+  initialEpoch?: number;
   /** Scored after every epoch into `valLoss` / `valAccuracy`. */
   validationData?: ValidationData;
   /** Called after every epoch; return `false` to stop training early. */
@@ -58,6 +68,10 @@ export function fitModel(model: Sequential, x: Tensor, y: Labels, options: FitOp
   const op = 'Sequential.fit';
   const { metric } = model.requireCompiled(op);
   const epochs = checkInteger(op, 'epochs', options.epochs ?? 1, 1);
+  const initialEpoch = checkInteger(op, 'initialEpoch', options.initialEpoch ?? 0, 0);
+  if (initialEpoch >= epochs) {
+    throw new RangeError(`${op}: initialEpoch (${initialEpoch}) must be below epochs (${epochs}): nothing would be trained`);
+  }
   const batchSizeOption = checkInteger(op, 'batchSize', options.batchSize ?? 32, 1);
   const shuffle = options.shuffle ?? true;
   const outputs = model.outputWidth(x, op);
@@ -76,12 +90,16 @@ export function fitModel(model: Sequential, x: Tensor, y: Labels, options: FitOp
   const steps = Math.ceil(n / batchSize);
   const order = new Int32Array(n);
   for (let i = 0; i < n; i++) order[i] = i;
-  const rng: Random | null = shuffle ? randomFor(options.seed) : null;
+  const shuffleSeed = shuffle ? (options.seed ?? randomFor(undefined).nextUint32()) : 0;
   const buffers = new BatchBuffers(x, y);
   const history: History = [];
 
-  for (let epoch = 1; epoch <= epochs; epoch++) {
-    if (rng !== null) shuffleInPlace(order, rng);
+  for (let epoch = initialEpoch + 1; epoch <= epochs; epoch++) {
+    if (shuffle) {
+      // A fresh permutation per epoch from its own stream, so epoch e's order depends only on (seed, e).
+      for (let i = 0; i < n; i++) order[i] = i;
+      shuffleInPlace(order, epochRandom(shuffleSeed, epoch));
+    }
     let lossSum = 0;
     let metricSum = 0;
     let penaltySum = 0;
@@ -114,4 +132,9 @@ export function fitModel(model: Sequential, x: Tensor, y: Labels, options: FitOp
     if (options.onEpochEnd?.(log) === false) break;
   }
   return history;
+}
+
+/** The shuffling stream of one epoch: a generator seeded from (seed, epoch); Random's seeding mixes the bits. */
+function epochRandom(seed: number, epoch: number): Random {
+  return new Random((Math.trunc(seed) ^ Math.imul(epoch, 0x9e3779b1)) >>> 0);
 }

@@ -165,6 +165,8 @@ describe('bad input is rejected before any work starts', () => {
     ['batchSize 0', (m) => m.fit(data.x, data.y, { batchSize: 0 }), 'Sequential.fit: batchSize must be an integer ≥ 1, got 0'],
     ['epochs 0', (m) => m.fit(data.x, data.y, { epochs: 0 }), 'Sequential.fit: epochs must be an integer ≥ 1, got 0'],
     ['epochs 2.5', (m) => m.fit(data.x, data.y, { epochs: 2.5 }), 'Sequential.fit: epochs must be an integer ≥ 1, got 2.5'],
+    ['initialEpoch ≥ epochs', (m) => m.fit(data.x, data.y, { epochs: 3, initialEpoch: 3 }), 'Sequential.fit: initialEpoch (3) must be below epochs (3): nothing would be trained'],
+    ['initialEpoch −1', (m) => m.fit(data.x, data.y, { epochs: 3, initialEpoch: -1 }), 'Sequential.fit: initialEpoch must be an integer ≥ 0, got -1'],
     [
       'a label ≥ the number of classes',
       (m) => m.fit(data.x, Int32Array.from(data.y, (c, i) => (i === 17 ? 3 : c))),
