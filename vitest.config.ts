@@ -6,9 +6,10 @@ import { defineConfig } from 'vitest/config';
  * the finite-difference and TensorFlow.js references. Run one path with `npx vitest run --project js`.
  *
  * Tests that never reach a kernel in this process — they spawn scripts in a child process (examples,
- * README snippets) or only read files (architecture, the WASM build check) — run once, in `wasm`.
+ * README snippets, the browser bundle run in its own V8 context) or only read files (architecture, the
+ * WASM build check) — run once, in `wasm`.
  */
-const KERNEL_INDEPENDENT = ['test/examples/**', 'test/readme.test.ts', 'test/architecture.test.ts', 'test/tensor/wasm-build.test.ts'];
+const KERNEL_INDEPENDENT = ['test/examples/**', 'test/browser/**', 'test/readme.test.ts', 'test/architecture.test.ts', 'test/tensor/wasm-build.test.ts'];
 
 export default defineConfig({
   test: {
