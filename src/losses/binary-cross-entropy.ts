@@ -1,13 +1,9 @@
 import { assertFinite } from '../tensor/ops.js';
 import { reuseOrAllocate, type Tensor } from '../tensor/tensor.js';
-import { PROBABILITY_CLIP } from './categorical-cross-entropy.js';
+import { clipProbability as clip } from './probability-clip.js';
 import type { Labels } from './labels.js';
 import type { Loss } from './loss.js';
 import { validateTargets } from './targets.js';
-
-function clip(p: number): number {
-  return p < PROBABILITY_CLIP ? PROBABILITY_CLIP : p > 1 - PROBABILITY_CLIP ? 1 - PROBABILITY_CLIP : p;
-}
 
 /**
  * Binary cross-entropy for independent yes/no outputs (e.g. a Sigmoid output), book ch. 16.

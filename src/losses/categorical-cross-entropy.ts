@@ -2,13 +2,7 @@ import { assertFinite } from '../tensor/ops.js';
 import { Tensor, reuseOrAllocate } from '../tensor/tensor.js';
 import { validateLabels, type Labels } from './labels.js';
 import type { Loss } from './loss.js';
-
-/** Predictions are clipped to [CLIP, 1 − CLIP] so log(0) never happens (the book's 1e-7). */
-export const PROBABILITY_CLIP = 1e-7;
-
-function clip(p: number): number {
-  return p < PROBABILITY_CLIP ? PROBABILITY_CLIP : p > 1 - PROBABILITY_CLIP ? 1 - PROBABILITY_CLIP : p;
-}
+import { clipProbability as clip } from './probability-clip.js';
 
 /**
  * Categorical cross-entropy over probability rows ŷ (e.g. a Softmax output):
