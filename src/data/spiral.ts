@@ -1,7 +1,7 @@
 import { Tensor } from '../tensor/tensor.js';
 import { checkInteger } from '../core/validate.js';
 import { linspace, type ClassificationData, type ToyDataOptions } from './classification-data.js';
-import { randomFor } from './random.js';
+import { randomFor } from '../core/random.js';
 
 /**
  * The book's spiral dataset (`nnfs.datasets.spiral_data`): `classes` interleaved spiral arms of
@@ -17,7 +17,7 @@ export function spiralData(options: ToyDataOptions = {}): ClassificationData {
   const samples = checkInteger('spiralData', 'samples', options.samples ?? 100, { min: 1 });
   const classes = checkInteger('spiralData', 'classes', options.classes ?? 3, { min: 1 });
   const rng = randomFor(options.seed, 'spiralData');
-  const x = new Tensor(samples * classes, 2);
+  const x = new Tensor([samples * classes, 2]);
   const y = new Int32Array(samples * classes);
   for (let k = 0; k < classes; k++) {
     for (let i = 0; i < samples; i++) {

@@ -1,7 +1,7 @@
 import { Tensor } from '../tensor/tensor.js';
 import { checkInteger } from '../core/validate.js';
 import { type ClassificationData, type ToyDataOptions } from './classification-data.js';
-import { randomFor } from './random.js';
+import { randomFor } from '../core/random.js';
 
 /**
  * The book's vertical dataset (`nnfs.datasets.vertical_data`): one Gaussian blob per class, side by side.
@@ -12,7 +12,7 @@ export function verticalData(options: ToyDataOptions = {}): ClassificationData {
   const samples = checkInteger('verticalData', 'samples', options.samples ?? 100, { min: 1 });
   const classes = checkInteger('verticalData', 'classes', options.classes ?? 3, { min: 1 });
   const rng = randomFor(options.seed, 'verticalData');
-  const x = new Tensor(samples * classes, 2);
+  const x = new Tensor([samples * classes, 2]);
   const y = new Int32Array(samples * classes);
   for (let k = 0; k < classes; k++) {
     for (let i = 0; i < samples; i++) {

@@ -24,7 +24,7 @@ describe('core/validate: one message format for every entry point', () => {
     expect(describeValue([[1, 2]])).toBe('an array of length 1');
     expect(describeValue(new Float32Array(3))).toBe('a Float32Array of length 3');
     expect(describeValue(new ArrayBuffer(8))).toBe('an ArrayBuffer of 8 bytes');
-    expect(describeValue(new Tensor(2, 3))).toBe('a Tensor [2, 3]');
+    expect(describeValue(new Tensor([2, 3]))).toBe('a Tensor [2, 3]');
     expect(describeValue({})).toBe('an empty object');
     expect(describeValue({ a: 1, b: 2, c: 3, d: 4, e: 5 })).toBe('an object { a, b, c, d, … }');
     expect(describeValue(() => 1)).toBe('a function');

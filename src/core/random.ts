@@ -1,4 +1,4 @@
-import { checkSeed } from '../core/validate.js';
+import { checkSeed } from './validate.js';
 
 /**
  * A small, fast, seedable pseudo-random generator (sfc32, seeded through splitmix32) with a normal
