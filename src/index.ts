@@ -37,7 +37,8 @@ export { MeanSquaredError } from './losses/mean-squared-error.js';
 export { MeanAbsoluteError } from './losses/mean-absolute-error.js';
 
 export { Sequential, type CompileOptions, type Compiled, type Evaluation } from './model/sequential.js';
-export type { FitOptions, EpochLog, History, ValidationData } from './model/fit.js';
+export type { FitOptions, EpochLog, BatchLog, History, ValidationData, AbortSignalLike } from './model/fit.js';
+export type { FitAsyncOptions } from './model/fit-async.js';
 export {
   MODEL_FORMAT,
   MODEL_FORMAT_VERSION,
