@@ -34,6 +34,13 @@ export interface LayerType<L extends Layer = Layer> {
    * @throws if the config is invalid (the constructor's own checks)
    */
   fromConfig(config: LayerConfig): L;
+  /**
+   * Optional but recommended for layers with parameters: the shape of each parameter a config implies,
+   * by name, computed without building the layer. Loading checks the saved data against these first, so a
+   * small (or hostile) file that declares a huge layer is rejected before that layer is allocated.
+   * May throw on an invalid config (the constructor then reports it).
+   */
+  parameterShapes?(config: LayerConfig): Record<string, readonly number[]>;
   /** Optional state that is neither config nor parameter, needed to resume training exactly. */
   getState?(layer: L): JsonValue;
   setState?(layer: L, state: JsonValue): void;
@@ -99,6 +106,7 @@ registerLayer<Dense>({
     };
     return new Dense(c.nIn as number, c.nOut as number, options);
   },
+  parameterShapes: (c) => ({ weights: [c.nIn as number, c.nOut as number], biases: [1, c.nOut as number] }),
 });
 registerLayer(stateless('ReLU', ReLU));
 registerLayer(stateless('Softmax', Softmax));
