@@ -3,7 +3,7 @@
  * that maps a batch of points to class probabilities, and the labelled points to draw on top.
  */
 import { PNG } from 'pngjs';
-import { Tensor } from '../../src/index.js';
+import { Tensor } from 'handgrad';
 
 /** RGB, 0–255. */
 export type Rgb = readonly [number, number, number];

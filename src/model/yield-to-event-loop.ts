@@ -1,6 +1,6 @@
 /**
  * Gives the host's event loop a turn (rendering, input, timers, I/O) and resumes soon after. Uses the
- * best primitive the host has, found once:
+ * best primitive the host has, found on first use:
  * - `scheduler.yield()` (recent browsers): resumes ahead of other queued tasks;
  * - `setImmediate` (Node): runs after pending I/O, with no minimum delay;
  * - `MessageChannel` (other browsers, workers): a macrotask without `setTimeout`'s 4 ms clamp;
@@ -8,7 +8,13 @@
  *   lets promise callbacks run.
  * Only ECMAScript globals are assumed, so this stays browser-safe and needs no DOM or Node typings.
  */
-export const yieldToEventLoop: () => Promise<void> = pickYield();
+export function yieldToEventLoop(): Promise<void> {
+  // Chosen on first use, not at import: importing handgrad must not create a MessageChannel nobody uses.
+  chosen ??= pickYield();
+  return chosen();
+}
+
+let chosen: (() => Promise<void>) | undefined;
 
 interface HostGlobals {
   scheduler?: { yield?: () => Promise<void> };
