@@ -69,7 +69,7 @@ async function loadPair(images: string, labels: string, limit: number | undefine
     throw new Error(`${images} holds ${x.rows} images but ${labels} holds ${y.length} labels`);
   }
   if (limit !== undefined && limit < x.rows) {
-    x = new Tensor(limit, x.cols, x.data.slice(0, limit * x.cols));
+    x = new Tensor([limit, x.cols], x.data.slice(0, limit * x.cols));
     y = y.slice(0, limit);
   }
   return { x, y };

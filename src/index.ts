@@ -29,7 +29,7 @@ export { Linear } from './layers/linear.js';
 export { Dropout, type DropoutOptions } from './layers/dropout.js';
 
 export type { Loss } from './losses/loss.js';
-export { type Labels, toOneHot } from './losses/labels.js';
+export { type Labels, toOneHot } from './core/labels.js';
 export { CategoricalCrossEntropy } from './losses/categorical-cross-entropy.js';
 export { softmaxCrossEntropyBackward } from './losses/softmax-cross-entropy.js';
 export { BinaryCrossEntropy } from './losses/binary-cross-entropy.js';
@@ -69,7 +69,7 @@ export { binaryAccuracy } from './metrics/binary-accuracy.js';
 export { RegressionAccuracy, type RegressionAccuracyOptions } from './metrics/regression-accuracy.js';
 export { defaultMetricFor } from './metrics/default-metric.js';
 
-export { Random, setGlobalSeed, type RandomState } from './data/random.js';
+export { Random, setGlobalSeed, type RandomState } from './core/random.js';
 export type { ClassificationData, ToyDataOptions } from './data/classification-data.js';
 export { spiralData } from './data/spiral.js';
 export { verticalData } from './data/vertical.js';

@@ -52,7 +52,7 @@ export function squareView(x: Tensor, padding: number): View {
 export function regionsPng(predictProba: (points: Tensor) => Tensor, view: View, pixels: number, lighten: number): Buffer {
   const png = new PNG({ width: pixels, height: pixels });
   const rgb = CLASS_COLORS.map(hexToRgb);
-  const row = new Tensor(pixels, 2); // one model call per image row, at pixel centres
+  const row = new Tensor([pixels, 2]); // one model call per image row, at pixel centres
   const step = view.extent / pixels;
   for (let r = 0; r < pixels; r++) {
     for (let c = 0; c < pixels; c++) {

@@ -1,6 +1,6 @@
-import { Random, randomFor } from '../data/random.js';
+import { Random, randomFor } from '../core/random.js';
 import { shuffleInPlace } from '../data/shuffle.js';
-import type { Labels } from '../losses/labels.js';
+import type { Labels } from '../core/labels.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { BatchBuffers } from './batches.js';
 import type { Sequential } from './sequential.js';

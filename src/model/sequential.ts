@@ -1,7 +1,7 @@
 import type { ForwardOptions, Layer, Parameter } from '../layers/layer.js';
 import { Softmax } from '../layers/softmax.js';
 import { CategoricalCrossEntropy } from '../losses/categorical-cross-entropy.js';
-import type { Labels } from '../losses/labels.js';
+import type { Labels } from '../core/labels.js';
 import type { Loss } from '../losses/loss.js';
 import { softmaxCrossEntropyBackward } from '../losses/softmax-cross-entropy.js';
 import { argmaxRow } from '../metrics/categorical-accuracy.js';
@@ -278,7 +278,7 @@ export class Sequential {
   outputWidth(x: Tensor, op: string): number {
     if (!(x instanceof Tensor)) throw new TypeError(`${op}: x must be a Tensor`);
     if (x.rows === 0) throw new RangeError(`${op}: x has no rows`);
-    const probe = new Tensor(1, x.cols, x.data.slice(0, x.cols));
+    const probe = new Tensor([1, ...x.shape.slice(1)], x.data.slice(0, x.cols));
     try {
       return this.forward(probe, INFERENCE).cols;
     } catch (err) {

@@ -50,7 +50,7 @@ describe('svgToPng', () => {
 describe('decisionBoundarySpec', () => {
   // class 0 left of x = 0, class 1 right of it, with certainty
   const predict = (p: Tensor) => {
-    const out = new Tensor(p.rows, 2);
+    const out = new Tensor([p.rows, 2]);
     for (let i = 0; i < p.rows; i++) out.data[2 * i + (p.get(i, 0) < 0 ? 0 : 1)] = 1;
     return out;
   };
@@ -78,7 +78,7 @@ describe('decisionBoundarySpec', () => {
   });
 
   it('rejects points that are not 2-D, naming the shape', () => {
-    expect(() => decisionBoundarySpec(predict, new Tensor(2, 3), [0, 1])).toThrow('points must be [n, 2], got [2, 3]');
+    expect(() => decisionBoundarySpec(predict, new Tensor([2, 3]), [0, 1])).toThrow('points must be [n, 2], got [2, 3]');
   });
 });
 
