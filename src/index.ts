@@ -37,7 +37,8 @@ export { MeanSquaredError } from './losses/mean-squared-error.js';
 export { MeanAbsoluteError } from './losses/mean-absolute-error.js';
 
 export { Sequential, type CompileOptions, type Compiled, type Evaluation } from './model/sequential.js';
-export type { FitOptions, EpochLog, History, ValidationData } from './model/fit.js';
+export type { FitOptions, EpochLog, BatchLog, History, ValidationData, AbortSignalLike } from './model/fit.js';
+export type { FitAsyncOptions } from './model/fit-async.js';
 export {
   MODEL_FORMAT,
   MODEL_FORMAT_VERSION,
@@ -87,4 +88,15 @@ export {
   type GradCheckReport,
   type GradCheckEntry,
   type GradCheckTarget,
-} from './gradcheck.js';
+} from './diagnostics/gradcheck.js';
+export {
+  checkLayer,
+  TFJS_TOLERANCE,
+  type LayerFactory,
+  type LayerCheckOptions,
+  type LayerCheckReport,
+  type TensorCheck,
+  type ContractCheck,
+} from './diagnostics/check-layer.js';
+export { formatLayerCheck } from './diagnostics/format-check.js';
+export type { TfjsReference, TfjsLike, TfTensorLike } from './diagnostics/tfjs-reference.js';
