@@ -20,7 +20,40 @@ export function crc32(bytes: Uint8Array): number {
   return (c ^ 0xffffffff) >>> 0;
 }
 
-/** `'crc32:'` and the CRC-32 of the UTF-8 bytes of `text` as 8 lowercase hex digits. */
+/**
+ * `'crc32:'` and the CRC-32 of the UTF-8 bytes of `text` as 8 lowercase hex digits. Encodes as it goes
+ * (no copy of a large model's text, and no TextEncoder, which bare JavaScript engines lack).
+ */
 export function textChecksum(text: string): string {
-  return `crc32:${crc32(new TextEncoder().encode(text)).toString(16).padStart(8, '0')}`;
+  let c = 0xffffffff;
+  const add = (byte: number): void => {
+    c = TABLE[(c ^ byte) & 0xff] ^ (c >>> 8);
+  };
+  for (let i = 0; i < text.length; i++) {
+    let code = text.charCodeAt(i);
+    if (code < 0x80) {
+      add(code);
+      continue;
+    }
+    if (code >= 0xd800 && code < 0xdc00 && i + 1 < text.length) {
+      const low = text.charCodeAt(i + 1);
+      if (low >= 0xdc00 && low < 0xe000) {
+        code = 0x10000 + ((code - 0xd800) << 10) + (low - 0xdc00);
+        i++;
+      }
+    }
+    if (code >= 0xd800 && code < 0xe000) code = 0xfffd; // a lone surrogate, as TextEncoder writes it
+    if (code < 0x800) {
+      add(0xc0 | (code >> 6));
+    } else if (code < 0x10000) {
+      add(0xe0 | (code >> 12));
+      add(0x80 | ((code >> 6) & 63));
+    } else {
+      add(0xf0 | (code >> 18));
+      add(0x80 | ((code >> 12) & 63));
+      add(0x80 | ((code >> 6) & 63));
+    }
+    add(0x80 | (code & 63));
+  }
+  return `crc32:${((c ^ 0xffffffff) >>> 0).toString(16).padStart(8, '0')}`;
 }
