@@ -12,7 +12,6 @@ import { fileURLToPath } from 'node:url';
 import * as esbuild from 'esbuild';
 
 const here = import.meta.dirname;
-const root = join(here, '..', '..');
 export const distDir = join(here, 'dist');
 
 const copyPublic: esbuild.Plugin = {
@@ -33,8 +32,7 @@ export function buildOptions(): esbuild.BuildOptions {
     target: 'es2022',
     outdir: distDir,
     sourcemap: true,
-    // Until the package is importable by name in the browser build, point 'handgrad' at its source.
-    alias: { handgrad: join(root, 'src/index.ts') },
+    // 'handgrad' resolves as it does for users: through this package's own package.json "exports".
     logLevel: 'warning',
     plugins: [copyPublic],
   };

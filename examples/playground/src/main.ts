@@ -40,6 +40,8 @@ const worker = new Worker(new URL('./worker.js', import.meta.url), { type: 'modu
 const send = (message: ToWorker): void => worker.postMessage(message);
 
 let settings: Settings;
+/** Counts configure()s; reports about an older model are dropped. */
+let generation = 0;
 let data: PlaygroundData;
 let replica: Sequential;
 let running = false;
@@ -83,7 +85,8 @@ function configure(): void {
   inspectorEl.replaceChildren(Object.assign(document.createElement('p'), { className: 'muted', textContent: 'Click a weight (an edge above) to see the chain rule that computed its gradient on the current batch.' }));
   $('check-result').replaceChildren();
   setRunning(false);
-  send({ type: 'configure', settings });
+  generation++;
+  send({ type: 'configure', settings, generation });
 }
 
 function setRunning(value: boolean): void {
@@ -110,6 +113,7 @@ function showError(message: string): void {
 
 worker.onmessage = (event: MessageEvent<FromWorker>) => {
   const message = event.data;
+  if ((message.type === 'update' || message.type === 'snapshot') && message.generation !== generation) return;
   switch (message.type) {
     case 'update': {
       const p = message.progress;
@@ -276,7 +280,7 @@ Object.defineProperty(window, 'handgradPlayground', {
       return {
         weight: inspection.weight,
         handgrad: inspection.handgrad,
-        numeric: inspection.numeric,
+        numeric: inspection.numeric.map((n) => n.value),
         replayed: inspection.replayed,
         model: model.toJSON(),
         batchX: Array.from(snapshot.batchX),

@@ -74,7 +74,8 @@ export interface StepSnapshot {
 }
 
 export type ToWorker =
-  | { type: 'configure'; settings: Settings }
+  /** A new model; `generation` tags every later report, so the page can drop reports about the old one. */
+  | { type: 'configure'; settings: Settings; generation: number }
   | { type: 'play' }
   /** Training speed cap in steps per second; null = as fast as the worker can go. */
   | { type: 'speed'; stepsPerSecond: number | null }
@@ -95,6 +96,7 @@ export interface Progress {
 export type FromWorker =
   | {
       type: 'update';
+      generation: number;
       running: boolean;
       progress: Progress;
       /** One entry per epoch completed since the last update (for the curves). */
@@ -103,7 +105,7 @@ export type FromWorker =
       grid: Float32Array;
       dense: DenseState[];
     }
-  | { type: 'snapshot'; snapshot: StepSnapshot | null }
+  | { type: 'snapshot'; generation: number; snapshot: StepSnapshot | null }
   | { type: 'export'; json: ModelJSON }
   | { type: 'error'; message: string };
 

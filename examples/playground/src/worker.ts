@@ -122,6 +122,7 @@ class Trainer {
 }
 
 let trainer: Trainer | null = null;
+let generation = 0;
 let running = false;
 let lastReport = 0;
 /** Speed cap (steps per second) or null; `allowance` is the steps it currently permits (a token bucket). */
@@ -135,7 +136,7 @@ function report(): void {
   const grid = trainer.gridProbabilities();
   const epochs = trainer.unsentEpochs;
   trainer.unsentEpochs = [];
-  scope.postMessage({ type: 'update', running, progress: trainer.progress(), epochs, grid, dense: trainer.denseStates() }, [grid.buffer]);
+  scope.postMessage({ type: 'update', generation, running, progress: trainer.progress(), epochs, grid, dense: trainer.denseStates() }, [grid.buffer]);
 }
 
 function fail(err: unknown): void {
@@ -177,6 +178,8 @@ scope.onmessage = (event) => {
   try {
     switch (message.type) {
       case 'configure':
+        running = false;
+        generation = message.generation;
         trainer = new Trainer(message.settings);
         report();
         break;
@@ -201,7 +204,7 @@ scope.onmessage = (event) => {
         report();
         break;
       case 'snapshot':
-        scope.postMessage({ type: 'snapshot', snapshot: trainer?.snapshot() ?? null });
+        scope.postMessage({ type: 'snapshot', generation, snapshot: trainer?.snapshot() ?? null });
         break;
       case 'export':
         if (trainer !== null) scope.postMessage({ type: 'export', json: trainer.model.toJSON() });
