@@ -17,6 +17,8 @@ const scope = self as unknown as WorkerScope;
 
 /** Milliseconds of training per slice before the worker looks at its messages again. */
 const SLICE_MS = 15;
+/** Milliseconds the worker rests between slices. */
+const REST_MS = 4;
 /** Milliseconds between progress reports while playing. */
 const REPORT_MS = 100;
 
@@ -144,9 +146,11 @@ function fail(err: unknown): void {
   scope.postMessage({ type: 'error', message: err instanceof Error ? err.message : String(err) });
 }
 
-// A MessageChannel yields to the event loop without setTimeout's 4 ms clamp.
-const tick = new MessageChannel();
-tick.port1.onmessage = () => {
+let scheduled = false;
+
+/** Trains for one slice, reports if due, and schedules the next slice while playing. */
+function slice(): void {
+  scheduled = false;
   if (!running || trainer === null) return;
   try {
     const now = performance.now();
@@ -168,10 +172,16 @@ tick.port1.onmessage = () => {
     report();
     return;
   }
-  // Flat out: yield to messages and go on at once; capped: come back in a few milliseconds.
-  if (stepsPerSecond === null) tick.port2.postMessage(null);
-  else setTimeout(() => tick.port2.postMessage(null), 5);
-};
+  schedule(REST_MS);
+}
+
+function schedule(delay: number): void {
+  if (scheduled) return;
+  scheduled = true;
+  // The rest between slices leaves part of a core to the page's own threads even at full speed, which
+  // on a busy machine keeps the page drawing; messages (pause, step, snapshot) are handled in between.
+  setTimeout(slice, delay);
+}
 
 scope.onmessage = (event) => {
   const message = event.data;
@@ -191,7 +201,7 @@ scope.onmessage = (event) => {
           running = true;
           lastTick = performance.now();
           allowance = 0;
-          tick.port2.postMessage(null);
+          schedule(0);
         }
         break;
       case 'pause':

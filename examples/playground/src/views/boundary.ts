@@ -6,6 +6,8 @@ import { CLASS_COLORS, classColor } from './colors.js';
 export class BoundaryView {
   private readonly ctx: CanvasRenderingContext2D;
   private readonly cells: HTMLCanvasElement;
+  /** The data points, drawn once per data set: they do not move while the model trains. */
+  private readonly points: HTMLCanvasElement;
   private data: PlaygroundData | null = null;
 
   constructor(private readonly canvas: HTMLCanvasElement, private readonly gridSize: number) {
@@ -14,6 +16,9 @@ export class BoundaryView {
     this.cells = document.createElement('canvas');
     this.cells.width = gridSize;
     this.cells.height = gridSize;
+    this.points = document.createElement('canvas');
+    this.points.width = canvas.width;
+    this.points.height = canvas.height;
   }
 
   setData(data: PlaygroundData): void {
@@ -21,6 +26,7 @@ export class BoundaryView {
     const ctx = this.cells.getContext('2d') as CanvasRenderingContext2D;
     ctx.fillStyle = '#f4f4f5';
     ctx.fillRect(0, 0, this.gridSize, this.gridSize);
+    this.drawPoints(data);
     this.draw();
   }
 
@@ -55,12 +61,16 @@ export class BoundaryView {
 
   draw(): void {
     const { ctx, canvas } = this;
-    const w = canvas.width;
-    const h = canvas.height;
     ctx.imageSmoothingEnabled = true;
-    ctx.drawImage(this.cells, 0, 0, w, h);
-    const data = this.data;
-    if (data === null) return;
+    ctx.drawImage(this.cells, 0, 0, canvas.width, canvas.height);
+    ctx.drawImage(this.points, 0, 0);
+  }
+
+  private drawPoints(data: PlaygroundData): void {
+    const ctx = this.points.getContext('2d') as CanvasRenderingContext2D;
+    const w = this.points.width;
+    const h = this.points.height;
+    ctx.clearRect(0, 0, w, h);
     const { xMin, xMax, yMin, yMax } = data.domain;
     const toX = (v: number): number => ((v - xMin) / (xMax - xMin)) * w;
     const toY = (v: number): number => ((yMax - v) / (yMax - yMin)) * h;
