@@ -32,7 +32,9 @@ export function buildOptions(): esbuild.BuildOptions {
     target: 'es2022',
     outdir: distDir,
     sourcemap: true,
-    // 'handgrad' resolves as it does for users: through this package's own package.json "exports".
+    // The page imports 'handgrad' as a user's would; in this repo tsconfig.json's `paths` map that name to
+    // src/ (esbuild reads them), so the playground needs no `npm run build` first.
+    tsconfig: join(here, '..', '..', 'tsconfig.json'),
     logLevel: 'warning',
     plugins: [copyPublic],
   };
