@@ -96,4 +96,15 @@ export {
   type GradCheckReport,
   type GradCheckEntry,
   type GradCheckTarget,
-} from './gradcheck.js';
+} from './diagnostics/gradcheck.js';
+export {
+  checkLayer,
+  TFJS_TOLERANCE,
+  type LayerFactory,
+  type LayerCheckOptions,
+  type LayerCheckReport,
+  type TensorCheck,
+  type ContractCheck,
+} from './diagnostics/check-layer.js';
+export { formatLayerCheck } from './diagnostics/format-check.js';
+export type { TfjsReference, TfjsLike, TfTensorLike } from './diagnostics/tfjs-reference.js';
