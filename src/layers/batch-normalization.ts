@@ -1,3 +1,4 @@
+import { checkInteger, checkNumber, checkOptions, checkPositive } from '../core/validate.js';
 import { batchNormBackward, batchNormInferenceForward, batchNormTrainingForward } from '../tensor/batch-norm.js';
 import { assertFinite } from '../tensor/ops.js';
 import { Tensor, reuseOrAllocate } from '../tensor/tensor.js';
@@ -59,19 +60,11 @@ export class BatchNormalization implements Layer {
   private readonly sumDyXhat: Float64Array;
 
   constructor(channels: number, options: BatchNormalizationOptions = {}) {
-    if (!Number.isInteger(channels) || channels < 1) {
-      throw new RangeError(`BatchNormalization: channels must be a positive integer, got ${channels}`);
-    }
+    checkInteger('BatchNormalization', 'channels', channels, { min: 1 });
     const op = `BatchNormalization(${channels})`;
-    if (options === null || typeof options !== 'object') throw new TypeError(`${op}: options must be an object, got ${String(options)}`);
-    const momentum = options.momentum ?? 0.99;
-    const epsilon = options.epsilon ?? 1e-3;
-    if (!(typeof momentum === 'number' && momentum >= 0 && momentum < 1)) {
-      throw new RangeError(`${op}: momentum must be a number in [0, 1), got ${String(options.momentum)}`);
-    }
-    if (!(typeof epsilon === 'number' && epsilon > 0 && Number.isFinite(epsilon))) {
-      throw new RangeError(`${op}: epsilon must be a finite number > 0, got ${String(options.epsilon)}`);
-    }
+    checkOptions(op, 'options', options, ['momentum', 'epsilon']);
+    const momentum = checkNumber(op, 'momentum', options.momentum ?? 0.99, { min: 0, max: 1, maxExclusive: true });
+    const epsilon = checkPositive(op, 'epsilon', options.epsilon ?? 1e-3);
     this.channels = channels;
     this.momentum = momentum;
     this.epsilon = epsilon;

@@ -1,10 +1,11 @@
 import { randomFor } from '../core/random.js';
+import { checkEnum, checkInteger, checkOptions, checkSeed, invalid } from '../core/validate.js';
 import { col2im, im2col } from '../tensor/im2col.js';
 import { addRowVector, assertFinite, matmul, matmulTransA, matmulTransB, sumColumns } from '../tensor/ops.js';
 import { Tensor, reuseOrAllocate } from '../tensor/tensor.js';
 import { viewOf } from '../tensor/view.js';
 import { pairOption, paddingOption, windowGeometry, type Padding, type WindowGeometry } from '../tensor/window-geometry.js';
-import { initializeWeights, type InitializerName } from './initializers.js';
+import { INITIALIZERS, initializeWeights, type InitializerName } from './initializers.js';
 import { checkBackwardShape, type ForwardOptions, type Layer, type Parameter } from './layer.js';
 
 /** Options for {@link Conv2D}. */
@@ -23,6 +24,8 @@ export interface Conv2DOptions {
    */
   initializer?: InitializerName;
 }
+
+const CONV2D_OPTIONS = ['kernelSize', 'strides', 'padding', 'seed', 'initializer'] as const;
 
 /**
  * 2-D convolution over NHWC images (Keras `Conv2D`, `data_format='channels_last'`, without dilation):
@@ -76,13 +79,13 @@ export class Conv2D implements Layer {
   private dcolumns: Tensor | null = null;
 
   constructor(inChannels: number, filters: number, options: Conv2DOptions) {
+    checkInteger('Conv2D', 'inChannels', inChannels, { min: 1 });
+    checkInteger('Conv2D', 'filters', filters, { min: 1 });
     const op = `Conv2D(${inChannels}, ${filters})`;
-    if (!Number.isInteger(inChannels) || !Number.isInteger(filters) || inChannels < 1 || filters < 1) {
-      throw new RangeError(`Conv2D: inChannels and filters must be positive integers, got ${op}`);
-    }
-    if (options === null || typeof options !== 'object') {
-      throw new TypeError(`${op}: options { kernelSize } are required`);
-    }
+    if (options === undefined) invalid(op, 'options', 'an options object with kernelSize', options, true);
+    checkOptions(op, 'options', options, CONV2D_OPTIONS);
+    if (options.seed !== undefined) checkSeed(op, 'seed', options.seed);
+    if (options.initializer !== undefined) checkEnum(op, 'initializer', options.initializer, INITIALIZERS);
     this.inChannels = inChannels;
     this.filters = filters;
     this.kernelSize = pairOption(op, 'kernelSize', options.kernelSize);

@@ -1,3 +1,4 @@
+import { checkOptions } from '../core/validate.js';
 import { pairOption, paddingOption, type Padding } from '../tensor/window-geometry.js';
 
 /** Options for {@link MaxPool2D} and {@link AveragePooling2D} (Keras's names and defaults). */
@@ -10,6 +11,8 @@ export interface Pool2DOptions {
   padding?: Padding;
 }
 
+const POOL_OPTIONS = ['poolSize', 'strides', 'padding'] as const;
+
 /** The checked window, strides and padding of a pooling layer, and its display name. */
 export interface PoolSettings {
   readonly poolSize: readonly [number, number];
@@ -20,7 +23,7 @@ export interface PoolSettings {
 
 /** Checks pooling options (naming `layer` in errors) and builds the layer's name, e.g. `MaxPool2D(2×2)`. */
 export function poolSettings(layer: string, options: Pool2DOptions = {}): PoolSettings {
-  if (options === null || typeof options !== 'object') throw new TypeError(`${layer}: options must be an object, got ${String(options)}`);
+  checkOptions(layer, 'options', options, POOL_OPTIONS);
   const poolSize = pairOption(layer, 'poolSize', options.poolSize, [2, 2]);
   const strides = pairOption(layer, 'strides', options.strides, poolSize);
   const padding = paddingOption(layer, options.padding);

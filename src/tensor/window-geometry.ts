@@ -1,3 +1,5 @@
+import { checkEnum, invalid } from '../core/validate.js';
+
 /**
  * Where a 2-D sliding window (a convolution kernel or a pooling window) lands on an NHWC image, following
  * TensorFlow's conventions so models agree with Keras:
@@ -89,21 +91,22 @@ export function windowGeometry(
  * Reads a size option given as one number or a `[height, width]` pair, checking that both are integers
  * ≥ 1. Shared by every windowed layer so their messages agree.
  */
-export function pairOption(op: string, name: string, value: number | readonly [number, number] | undefined, fallback?: readonly [number, number]): [number, number] {
+export function pairOption(op: string, name: string, value: unknown, fallback?: readonly [number, number]): [number, number] {
   if (value === undefined) {
-    if (fallback === undefined) throw new RangeError(`${op}: ${name} is required (a positive integer or [height, width])`);
+    if (fallback === undefined) invalid(op, name, 'a positive integer or [height, width] (it is required)', value, true);
     return [fallback[0], fallback[1]];
   }
   const pair = typeof value === 'number' ? [value, value] : Array.isArray(value) && value.length === 2 ? value : null;
-  if (pair === null || !pair.every((v) => Number.isInteger(v) && v >= 1)) {
-    throw new RangeError(`${op}: ${name} must be a positive integer or [height, width] of positive integers, got ${JSON.stringify(value)}`);
+  if (pair === null || !pair.every((v) => Number.isSafeInteger(v) && v >= 1)) {
+    invalid(op, name, 'a positive integer or [height, width] of positive integers', value, typeof value !== 'number' && !Array.isArray(value));
   }
   return [pair[0], pair[1]];
 }
 
+/** The paddings a windowed layer accepts. */
+export const PADDINGS: readonly Padding[] = ['valid', 'same'];
+
 /** Checks a padding option (`'valid'` when undefined). */
 export function paddingOption(op: string, value: unknown): Padding {
-  const v = value ?? 'valid';
-  if (v !== 'valid' && v !== 'same') throw new RangeError(`${op}: padding must be 'valid' or 'same', got ${JSON.stringify(value)}`);
-  return v;
+  return value === undefined ? 'valid' : checkEnum(op, 'padding', value, PADDINGS);
 }

@@ -126,7 +126,7 @@ describe('BatchNormalization', () => {
     expect(() => layer.forward(new Tensor([2, 4, 4, 1]))).toThrow(
       'BatchNormalization(3).forward: expected an input whose last axis has 3 channels, got shape [2, 4, 4, 1]',
     );
-    expect(() => new BatchNormalization(0)).toThrow('BatchNormalization: channels must be a positive integer, got 0');
+    expect(() => new BatchNormalization(0)).toThrow('BatchNormalization: channels must be an integer ≥ 1, got 0');
     expect(() => new BatchNormalization(2, { momentum: 1 })).toThrow('BatchNormalization(2): momentum must be a number in [0, 1), got 1');
     expect(() => new BatchNormalization(2, { epsilon: 0 })).toThrow('BatchNormalization(2): epsilon must be a finite number > 0, got 0');
   });

@@ -185,15 +185,21 @@ describe('Conv2D', () => {
   });
 
   it('rejects bad options by name', () => {
-    expect(() => new Conv2D(0, 4, { kernelSize: 3 })).toThrow('Conv2D: inChannels and filters must be positive integers, got Conv2D(0, 4)');
+    expect(() => new Conv2D(0, 4, { kernelSize: 3 })).toThrow('Conv2D: inChannels must be an integer ≥ 1, got 0');
     expect(() => new Conv2D(1, 4, { kernelSize: 0 })).toThrow(
       'Conv2D(1, 4): kernelSize must be a positive integer or [height, width] of positive integers, got 0',
     );
-    expect(() => new Conv2D(1, 4, { kernelSize: 3, strides: [1, 1.5] })).toThrow('Conv2D(1, 4): strides must be a positive integer');
-    expect(() => new Conv2D(1, 4, { kernelSize: 3, padding: 'full' as Padding })).toThrow(
-      `Conv2D(1, 4): padding must be 'valid' or 'same', got "full"`,
+    expect(() => new Conv2D(1, 4, { kernelSize: 3, strides: [1, 1.5] })).toThrow(
+      'Conv2D(1, 4): strides must be a positive integer or [height, width] of positive integers, got an array of length 2',
     );
-    expect(() => new Conv2D(1, 4, {} as never)).toThrow('Conv2D(1, 4): kernelSize is required');
+    expect(() => new Conv2D(1, 4, { kernelSize: 3, padding: 'full' as Padding })).toThrow(
+      "Conv2D(1, 4): padding must be 'valid' or 'same', got 'full'",
+    );
+    expect(() => new Conv2D(1, 4, {} as never)).toThrow('Conv2D(1, 4): kernelSize must be a positive integer or [height, width] (it is required), got undefined');
+    expect(() => new Conv2D(1, 4, { kernelSize: 3, kernel_size: 3 } as never)).toThrow("Conv2D(1, 4): unknown option 'kernel_size' in options");
+    expect(() => new Conv2D(1, 4, { kernelSize: 3, initializer: 'zeros' as never })).toThrow(
+      "Conv2D(1, 4): initializer must be 'small', 'he' or 'glorot', got 'zeros'",
+    );
   });
 
   it('rejects a backward gradient of the wrong shape, and backward before forward', () => {

@@ -107,7 +107,8 @@ describe('MaxPool2D', () => {
     expect(new MaxPool2D().name).toBe('MaxPool2D(2×2)');
     expect(new MaxPool2D({ poolSize: 3, strides: 2, padding: 'same' }).name).toBe('MaxPool2D(3×3, stride 2, same)');
     expect(() => new MaxPool2D({ poolSize: 0 })).toThrow('MaxPool2D: poolSize must be a positive integer or [height, width] of positive integers, got 0');
-    expect(() => new MaxPool2D({ padding: 'causal' as Padding })).toThrow(`MaxPool2D: padding must be 'valid' or 'same', got "causal"`);
+    expect(() => new MaxPool2D({ padding: 'causal' as Padding })).toThrow("MaxPool2D: padding must be 'valid' or 'same', got 'causal'");
+    expect(() => new MaxPool2D({ size: 2 } as never)).toThrow("MaxPool2D: unknown option 'size' in options (known: poolSize, strides, padding)");
     expect(() => new MaxPool2D({ poolSize: 3 }).forward(new Tensor([1, 2, 5, 1]))).toThrow(
       "MaxPool2D(3×3).forward: pool window 3×3 is larger than the 2×5 input with padding 'valid' (input shape [1, 2, 5, 1]); use padding 'same' or a smaller pool window",
     );
