@@ -45,7 +45,7 @@ export async function benchPredict(quick: boolean, log: (line: string) => void):
   const numpy = findNumpy();
   const results: PredictResult[] = [];
   for (const batch of [1, 32]) {
-    const x = new Tensor(batch, w.widths[0], full.x.data.slice(0, batch * w.widths[0]));
+    const x = new Tensor([batch, w.widths[0]], full.x.data.slice(0, batch * w.widths[0]));
     const predictors: Predictor[] = availableKernels().map((k: KernelName) => ({
       name: `handgrad ${k}`,
       time: async (count) => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { Dense, Tensor, gradCheck, type Layer, type Parameter } from '../src/index.js';
-import { randomTensor } from './helpers/check-gradients.js';
+import { Dense, Tensor, gradCheck, type Layer, type Parameter } from '../../src/index.js';
+import { randomTensor } from '../helpers/check-gradients.js';
 
 /** A user-defined layer y = x² with a deliberately wrong backward (2x + 0.1), to prove the checker catches it. */
 class BrokenSquare implements Layer {
@@ -9,11 +9,11 @@ class BrokenSquare implements Layer {
   private input: Tensor | null = null;
   forward(x: Tensor): Tensor {
     this.input = x;
-    return new Tensor(x.rows, x.cols, x.data.map((v) => v * v));
+    return new Tensor([x.rows, x.cols], x.data.map((v) => v * v));
   }
   backward(d: Tensor): Tensor {
     const x = this.input as Tensor;
-    this.dinputs = new Tensor(d.rows, d.cols, d.data.map((g, i) => g * (2 * x.data[i] + 0.1)));
+    this.dinputs = new Tensor([d.rows, d.cols], d.data.map((g, i) => g * (2 * x.data[i] + 0.1)));
     return this.dinputs;
   }
   parameters(): Parameter[] {
