@@ -24,7 +24,7 @@ import {
   type Optimizer,
 } from '../src/index.js';
 import { integer, nonNegativeNumber, parseOrExit, positiveInteger } from './lib/cli.js';
-import { decisionBoundaryPng } from './lib/plot.js';
+import { decisionBoundaryPng } from './lib/decision-boundary.js';
 import { createProgress } from './lib/progress.js';
 
 /** Per-optimizer settings from the book (ch. 10), used unless --lr / --decay override them. */
@@ -65,7 +65,7 @@ function parseFlags(argv: string[]): Flags {
   return parseOrExit<Flags>(program, argv);
 }
 
-function main(): void {
+async function main(): Promise<void> {
   const flags = parseFlags(process.argv.slice(2));
   const preset = OPTIMIZERS[flags.optimizer];
   const lr = flags.lr ?? preset.learningRate;
@@ -111,16 +111,16 @@ function main(): void {
   console.log(`held-out accuracy: ${held.accuracy.toFixed(3)} (loss ${held.loss.toFixed(4)}; ${heldOut.x.rows} fresh points, seed ${flags.seed + 1})`);
   console.log(`training time: ${seconds.toFixed(1)} s`);
 
-  const png = decisionBoundaryPng((points) => model.predict(points), train.x, train.y);
+  const png = await decisionBoundaryPng((points) => model.predict(points), train.x, train.y, {
+    title: `Spiral classifier after ${flags.epochs} epochs (training accuracy ${trained.accuracy.toFixed(3)})`,
+  });
   mkdirSync(dirname(flags.out), { recursive: true });
   writeFileSync(flags.out, png);
   const shown = relative(process.cwd(), flags.out);
   console.log(`decision boundary: ${shown.startsWith('..') ? flags.out : shown}`);
 }
 
-try {
-  main();
-} catch (err) {
+main().catch((err: unknown) => {
   console.error(`train-spiral: ${err instanceof Error ? err.message : String(err)}`);
   process.exit(1);
-}
+});
