@@ -3,8 +3,9 @@
  * handgrad `predict` on each kernel path, tfjs-wasm (XNNPACK) and numpy with one BLAS thread — same
  * weights, same rows, timed interleaved round by round. Checks that the outputs agree.
  */
-import { Tensor, availableKernels, useKernels, type KernelName } from '../src/index.js';
-import { findNumpy, type PythonPeer } from './lib/python-peer.js';
+import { Tensor, availableKernels, useKernels, type KernelName } from 'handgrad';
+import type { PythonPeer } from './lib/python-peer.js';
+import { findNumpy } from './lib/python.js';
 import { median } from './lib/stats.js';
 import { tf, tfInit, useTfBackend } from './lib/tf.js';
 import { numpyTrainer } from './lib/numpy-mlp.js';
@@ -99,7 +100,7 @@ export async function benchPredict(quick: boolean, log: (line: string) => void):
         tx.dispose();
       },
     });
-    if (numpy.available) {
+    if (numpy.ok) {
       const peer: PythonPeer = await numpyTrainer(model, full, 1);
       predictors.push({
         name: 'numpy 1T',

@@ -4,6 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import os from 'node:os';
+import { cnnTable, type CnnBench } from './cnn.js';
 import type { LayerResult } from './layers.js';
 import type { MatmulResult } from './matmul.js';
 import type { PredictResult } from './predict.js';
@@ -23,6 +24,7 @@ export interface AllResults {
   layers?: LayerResult[];
   scaling?: ScalingResult[];
   rss?: RssResult;
+  cnn?: CnnBench;
 }
 
 export interface Machine {
@@ -236,6 +238,9 @@ export function renderMarkdown(all: AllResults): { markdown: string; missed: str
     const t = predictTable(all.predict);
     missed.push(...t.missed);
     parts.push('## Inference latency (W3 784→512→512→10, softmax output)', '', t.markdown, '');
+  }
+  if (all.cnn) {
+    parts.push('## CNN training step (forward + loss + backward + Adam update)', '', cnnTable(all.cnn), '');
   }
   if (all.matmul) {
     const t = matmulTable(all.matmul);

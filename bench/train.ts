@@ -9,8 +9,9 @@
  * gradient entry that is ~0 in one implementation and rounds to the other sign in another flips a whole
  * step — on W4 (3072 inputs) that changes the second loss in the 2nd–3rd digit.
  */
-import { availableKernels, useKernels, type KernelName, type Sequential } from '../src/index.js';
-import { BLAS_SPIN_SETTLE_MS, findNumpy, type PythonPeer } from './lib/python-peer.js';
+import { availableKernels, useKernels, type KernelName, type Sequential } from 'handgrad';
+import { BLAS_SPIN_SETTLE_MS, type PythonPeer } from './lib/python-peer.js';
+import { findNumpy } from './lib/python.js';
 import { median } from './lib/stats.js';
 import { tfInit, useTfBackend, type TfBackend } from './lib/tf.js';
 import { numpyTrainer } from './lib/numpy-mlp.js';
@@ -107,8 +108,8 @@ export async function benchTrainingSteps(options: TrainOptions): Promise<TrainRu
   await tfInit();
   const numpy = findNumpy();
   const notes: string[] = [];
-  if (numpy.available) {
-    notes.push(`numpy ${numpy.numpy} (Python ${numpy.pythonVersion}) in a subprocess, BLAS threads fixed at start-up.`);
+  if (numpy.ok) {
+    notes.push(`numpy ${numpy.numpy} (${numpy.python}) in a subprocess, BLAS threads fixed at start-up.`);
   } else {
     notes.push(`numpy peer skipped: ${numpy.reason}.`);
     log(`  ${notes[0]}`);
@@ -123,7 +124,7 @@ export async function benchTrainingSteps(options: TrainOptions): Promise<TrainRu
       ...kernels.map((k) => handgradImpl(w, k)),
       // tfjs's Adam runs as separate elementwise kernels per variable: W4 takes tens of seconds a step
       ...(w.heavy ? [] : [await tfImpl(w, 'cpu'), await tfImpl(w, 'wasm')]),
-      ...(numpy.available ? [await numpyImpl(w, 1), await numpyImpl(w, 2)] : []),
+      ...(numpy.ok ? [await numpyImpl(w, 1), await numpyImpl(w, 2)] : []),
     ];
     // the first two steps of each: losses at identical initial weights and after one identical update
     const firstLoss: number[] = [];

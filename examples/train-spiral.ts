@@ -22,7 +22,7 @@ import {
   Softmax,
   spiralData,
   type Optimizer,
-} from '../src/index.js';
+} from 'handgrad';
 import { integer, nonNegativeNumber, parseOrExit, positiveInteger } from './lib/cli.js';
 import { decisionBoundaryPng } from './lib/decision-boundary.js';
 import { createProgress } from './lib/progress.js';

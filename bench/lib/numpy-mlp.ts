@@ -1,5 +1,5 @@
 /** The numpy twin of a workload's handgrad model, in a Python subprocess (bench/peers/numpy_mlp.py). */
-import type { Sequential } from '../../src/index.js';
+import type { Sequential } from 'handgrad';
 import { PythonPeer } from './python-peer.js';
 import { ADAM, denseParameters, type Batch } from './workloads.js';
 

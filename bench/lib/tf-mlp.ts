@@ -1,6 +1,6 @@
 /** The TensorFlow.js twin of a workload's handgrad model (same weights, same batch, same Adam step). */
 import { ADAM, denseParameters, type Batch } from './workloads.js';
-import type { Sequential } from '../../src/index.js';
+import type { Sequential } from 'handgrad';
 import { tf } from './tf.js';
 
 /** One training step of the same MLP in tfjs on the active backend, with its own variables. */

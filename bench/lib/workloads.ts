@@ -14,7 +14,7 @@ import {
   Tensor,
   spiralData,
   type Layer,
-} from '../../src/index.js';
+} from 'handgrad';
 
 export interface Workload {
   /** e.g. `W2 784→128→10, batch 128`. */

@@ -1,4 +1,4 @@
-"""The Python side of bench/lib/python-peer.ts: a line-oriented JSON server for native-code peers.
+"""The Python side of bench/lib/python-peer.ts (transport: bench/lib/python.ts): a line-oriented JSON server for native-code peers.
 
 The benchmark (Node) starts one Python process per peer configuration (e.g. numpy with 1 BLAS thread) and
 keeps it alive for the whole run, so its timings interleave round by round with handgrad's and
@@ -39,9 +39,9 @@ def blas_threads():
 
 
 def limit_threads():
-    """Applies HANDGRAD_BLAS_THREADS through threadpoolctl when available (the env vars already did it
+    """Applies OPENBLAS_NUM_THREADS through threadpoolctl when available (the env vars already did it
     for OpenBLAS/MKL at start-up; this also covers BLAS builds that ignore them)."""
-    n = os.environ.get("HANDGRAD_BLAS_THREADS")
+    n = os.environ.get("OPENBLAS_NUM_THREADS")
     if not n:
         return None
     try:
