@@ -49,6 +49,13 @@ export interface LayerType<L extends Layer = Layer> {
    * May throw on an invalid config (the constructor then reports it).
    */
   parameterShapes?(config: LayerConfig): Record<string, readonly number[]>;
+  /**
+   * Optional: the size of the last axis the layer takes and gives (features for Dense, channels for
+   * Conv2D), and the config field that sets the input size — so loading can check that consecutive layers
+   * fit. Return null for a layer after which the last axis is unknown (Flatten). Leave it out for layers
+   * that keep the last axis (activations, pooling, Dropout).
+   */
+  lastAxis?(layer: L): { readonly inputField: string; readonly input: number; readonly output: number } | null;
   /** Optional state that is neither config nor parameter, needed to resume training exactly. */
   getState?(layer: L): JsonValue;
   setState?(layer: L, state: JsonValue): void;
@@ -102,6 +109,7 @@ const stateless = <L extends Layer>(type: string, layerClass: new () => L): Laye
 registerLayer<Dense>({
   type: 'Dense',
   layerClass: Dense,
+  lastAxis: (layer) => ({ inputField: 'nIn', input: layer.nIn, output: layer.nOut }),
   getConfig: (layer) => ({ nIn: layer.nIn, nOut: layer.nOut, ...definedFields(layer.options) }),
   fromConfig: (c) => {
     const options: DenseOptions = {
@@ -136,11 +144,12 @@ registerLayer<Dropout>({
   getState: (layer) => layer.rng.getState() as unknown as JsonValue,
   setState: (layer, state) => layer.rng.setState(state as unknown as RandomState),
 });
-registerLayer(stateless('Flatten', Flatten));
+registerLayer<Flatten>({ ...stateless('Flatten', Flatten), lastAxis: () => null });
 registerLayer(stateless('GlobalAveragePooling2D', GlobalAveragePooling2D));
 registerLayer<Conv2D>({
   type: 'Conv2D',
   layerClass: Conv2D,
+  lastAxis: (layer) => ({ inputField: 'inChannels', input: layer.inChannels, output: layer.filters }),
   getConfig: (layer) => ({
     ...definedFields(layer.options),
     inChannels: layer.inChannels,
@@ -158,6 +167,11 @@ registerLayer<Conv2D>({
       initializer: c.initializer as InitializerName | undefined,
     };
     return new Conv2D(c.inChannels as number, c.filters as number, options);
+  },
+  parameterShapes: (c) => {
+    const k = c.kernelSize;
+    const [kh, kw] = Array.isArray(k) ? (k as number[]) : [k as number, k as number];
+    return { weights: [kh, kw, c.inChannels as number, c.filters as number], biases: [1, c.filters as number] };
   },
 });
 const poolConfig = (layer: MaxPool2D | AveragePooling2D): LayerConfig => ({
@@ -185,9 +199,11 @@ registerLayer<AveragePooling2D>({
 registerLayer<BatchNormalization>({
   type: 'BatchNormalization',
   layerClass: BatchNormalization,
+  lastAxis: (layer) => ({ inputField: 'channels', input: layer.channels, output: layer.channels }),
   getConfig: (layer) => ({ channels: layer.channels, momentum: layer.momentum, epsilon: layer.epsilon }),
   fromConfig: (c) =>
     new BatchNormalization(c.channels as number, { momentum: c.momentum as number, epsilon: c.epsilon as number }),
+  parameterShapes: (c) => ({ gamma: [1, c.channels as number], beta: [1, c.channels as number] }),
   // the moving averages are not trained by gradients, so they are state rather than parameters
   getState: (layer) => ({
     movingMean: float32ToBase64(layer.movingMean.data),

@@ -112,6 +112,29 @@ describe('finding 3: a tiny file cannot make load allocate a huge layer', () => 
     expect(build).not.toHaveBeenCalled();
     build.mockRestore();
   });
+
+  it('the same holds for Conv2D and BatchNormalization configs', () => {
+    const spies = ['Conv2D', 'BatchNormalization'].map((type) => vi.spyOn(layerTypeNamed(type)!, 'fromConfig'));
+    const tiny = { dtype: 'float32', data: 'AAAA' };
+    const conv = {
+      format: 'handgrad-model',
+      version: 1,
+      layers: [{ type: 'Conv2D', config: { inChannels: 4096, filters: 4096, kernelSize: [7, 7] }, parameters: { weights: { ...tiny, shape: [7, 7, 4096, 4096] }, biases: { ...tiny, shape: [1, 4096] } } }],
+    };
+    expect(() => Sequential.fromJSON(conv)).toThrow(
+      'Sequential.fromJSON: layers[0].parameters.weights.data: holds 3 bytes, expected 3288334336 (822083584 float32 values)',
+    );
+    const norm = {
+      format: 'handgrad-model',
+      version: 1,
+      layers: [{ type: 'BatchNormalization', config: { channels: 1e8 }, parameters: { gamma: { ...tiny, shape: [1, 1e8] }, beta: { ...tiny, shape: [1, 1e8] } } }],
+    };
+    expect(() => Sequential.fromJSON(norm)).toThrow('Sequential.fromJSON: layers[0].parameters.gamma.data: holds 3 bytes, expected 400000000');
+    for (const spy of spies) {
+      expect(spy).not.toHaveBeenCalled();
+      spy.mockRestore();
+    }
+  });
 });
 
 describe('finding 4: corruption is detected, old files stay readable, optimizer state is range-checked', () => {
