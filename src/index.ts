@@ -36,7 +36,7 @@ export { BinaryCrossEntropy } from './losses/binary-cross-entropy.js';
 export { MeanSquaredError } from './losses/mean-squared-error.js';
 export { MeanAbsoluteError } from './losses/mean-absolute-error.js';
 
-export { Sequential, type CompileOptions, type Compiled, type Evaluation } from './model/sequential.js';
+export { Sequential, type SequentialOptions, type CompileOptions, type Compiled, type Evaluation } from './model/sequential.js';
 export type { FitOptions, EpochLog, History, ValidationData } from './model/fit.js';
 export {
   MODEL_FORMAT,
@@ -88,3 +88,15 @@ export {
   type GradCheckEntry,
   type GradCheckTarget,
 } from './gradcheck.js';
+
+export { exportOnnx, ONNX_OPSET_VERSION, ONNX_IR_VERSION, type OnnxExportOptions } from './interop/onnx/export-onnx.js';
+export type { ExportOptions } from './interop/model-shapes.js';
+export { exportTfjsLayers, type TfjsLayersExportOptions } from './interop/tfjs-layers/export-tfjs-layers.js';
+export { importTfjsLayers } from './interop/tfjs-layers/import-tfjs-layers.js';
+export type {
+  TfjsLayersArtifacts,
+  TfjsLayersModelJson,
+  TfjsWeightsGroup,
+  TfjsWeightEntry,
+  KerasLayerJson,
+} from './interop/tfjs-layers/types.js';
