@@ -24,7 +24,7 @@ export interface LayerResult {
 }
 
 function random(rows: number, cols: number, seed: number): Tensor {
-  const t = new Tensor(rows, cols);
+  const t = new Tensor([rows, cols]);
   new Random(seed).fillUniform(t.data, -1, 1);
   return t;
 }

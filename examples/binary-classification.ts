@@ -23,7 +23,7 @@ interface Flags {
 
 /** Class indices 0/1 as the `[n, 1]` target tensor binary cross-entropy expects. */
 function binaryTargets(labels: Int32Array): Tensor {
-  const t = new Tensor(labels.length, 1);
+  const t = new Tensor([labels.length, 1]);
   for (let i = 0; i < labels.length; i++) t.data[i] = labels[i];
   return t;
 }

@@ -6,7 +6,9 @@
  *   train-images-idx3-ubyte   train-labels-idx1-ubyte   t10k-images-idx3-ubyte   t10k-labels-idx1-ubyte
  *
  * Model: Dense(784→128) → ReLU → Dropout(0.1) → Dense(128→10) → Softmax, Adam, mini-batches; reports
- * accuracy on the held-out t10k test set.
+ * accuracy on the held-out t10k test set. Trains with `fitAsync`: progress moves per batch (an epoch of
+ * 60 000 images is 469 batches), and Ctrl-C aborts training through an AbortSignal, then the model as
+ * trained so far is still evaluated (a second Ctrl-C quits at once).
  *
  *   npx tsx examples/mnist.ts --help
  *
@@ -69,7 +71,7 @@ async function loadPair(images: string, labels: string, limit: number | undefine
     throw new Error(`${images} holds ${x.rows} images but ${labels} holds ${y.length} labels`);
   }
   if (limit !== undefined && limit < x.rows) {
-    x = new Tensor(limit, x.cols, x.data.slice(0, limit * x.cols));
+    x = new Tensor([limit, x.cols], x.data.slice(0, limit * x.cols));
     y = y.slice(0, limit);
   }
   return { x, y };
@@ -120,18 +122,39 @@ async function main(): Promise<void> {
   console.log(model.summary(train.x.cols));
   console.log(`Adam lr ${flags.lr}; ${flags.epochs} epochs of batch size ${flags.batchSize}`);
 
-  const progress = createProgress(flags.epochs, flags.epochs);
+  const batches = Math.ceil(train.x.rows / Math.min(flags.batchSize, train.x.rows));
+  const progress = createProgress(flags.epochs * batches, flags.epochs * 4, 'batch');
+  // the running means of this epoch's batches, as fit's epoch log will report them
+  let rows = 0;
+  let lossSum = 0;
+  let accuracySum = 0;
+  const stop = new AbortController();
+  const onInterrupt = (): void => stop.abort(new Error('interrupted (Ctrl-C)'));
+  process.once('SIGINT', onInterrupt);
+  let stoppedBecause: string | null = null;
   const start = performance.now();
   try {
-    model.fit(train.x, train.y, {
+    await model.fitAsync(train.x, train.y, {
       epochs: flags.epochs,
       batchSize: flags.batchSize,
       seed: flags.seed + 4,
-      onEpochEnd: (log) => progress.update(log.epoch, log),
+      signal: stop.signal,
+      onBatchEnd: (log) => {
+        if (log.batch === 1) rows = lossSum = accuracySum = 0;
+        rows += log.size;
+        lossSum += log.loss * log.size;
+        accuracySum += log.accuracy * log.size;
+        progress.update((log.epoch - 1) * log.batches + log.batch, { loss: lossSum / rows, accuracy: accuracySum / rows });
+      },
     });
+  } catch (err) {
+    if (!stop.signal.aborted) throw err;
+    stoppedBecause = err instanceof Error ? err.message : String(err);
   } finally {
     progress.stop();
+    process.removeListener('SIGINT', onInterrupt);
   }
+  if (stoppedBecause !== null) console.log(`training stopped: ${stoppedBecause}; evaluating the model as trained so far`);
   const seconds = (performance.now() - start) / 1000;
   const held = model.evaluate(test.x, test.y);
   console.log(`held-out (test set) accuracy: ${held.accuracy.toFixed(4)} (loss ${held.loss.toFixed(4)}; ${test.x.rows} images)`);

@@ -25,8 +25,8 @@ interface Flags {
 
 /** The book's sine data: x_i = i/n (or (i + offset)/n), y_i = sin(2π x_i), as `[n, 1]` tensors. */
 function sineData(n: number, offset = 0): { x: Tensor; y: Tensor } {
-  const x = new Tensor(n, 1);
-  const y = new Tensor(n, 1);
+  const x = new Tensor([n, 1]);
+  const y = new Tensor([n, 1]);
   for (let i = 0; i < n; i++) {
     x.data[i] = (i + offset) / n;
     y.data[i] = Math.sin(2 * Math.PI * x.data[i]);

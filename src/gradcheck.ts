@@ -1,6 +1,6 @@
-import { Random } from './data/random.js';
+import { Random } from './core/random.js';
 import type { Layer } from './layers/layer.js';
-import type { Labels } from './losses/labels.js';
+import type { Labels } from './core/labels.js';
 import type { Loss } from './losses/loss.js';
 import type { Sequential } from './model/sequential.js';
 import { Tensor } from './tensor/tensor.js';
@@ -143,7 +143,7 @@ function project(y: Tensor, r: Tensor): number {
 }
 
 function randomWeights(like: Tensor, seed: number): Tensor {
-  const r = new Tensor(like.rows, like.cols);
+  const r = new Tensor(like.shape);
   new Random(seed).fillUniform(r.data, -1, 1);
   return r;
 }

@@ -29,7 +29,7 @@ export { Linear } from './layers/linear.js';
 export { Dropout, type DropoutOptions } from './layers/dropout.js';
 
 export type { Loss } from './losses/loss.js';
-export { type Labels, toOneHot } from './losses/labels.js';
+export { type Labels, toOneHot } from './core/labels.js';
 export { CategoricalCrossEntropy } from './losses/categorical-cross-entropy.js';
 export { softmaxCrossEntropyBackward } from './losses/softmax-cross-entropy.js';
 export { BinaryCrossEntropy } from './losses/binary-cross-entropy.js';
@@ -37,7 +37,8 @@ export { MeanSquaredError } from './losses/mean-squared-error.js';
 export { MeanAbsoluteError } from './losses/mean-absolute-error.js';
 
 export { Sequential, type SequentialOptions, type CompileOptions, type Compiled, type Evaluation } from './model/sequential.js';
-export type { FitOptions, EpochLog, History, ValidationData } from './model/fit.js';
+export type { FitOptions, EpochLog, BatchLog, History, ValidationData, AbortSignalLike } from './model/fit.js';
+export type { FitAsyncOptions } from './model/fit-async.js';
 export {
   MODEL_FORMAT,
   MODEL_FORMAT_VERSION,
@@ -69,7 +70,7 @@ export { binaryAccuracy } from './metrics/binary-accuracy.js';
 export { RegressionAccuracy, type RegressionAccuracyOptions } from './metrics/regression-accuracy.js';
 export { defaultMetricFor } from './metrics/default-metric.js';
 
-export { Random, setGlobalSeed, type RandomState } from './data/random.js';
+export { Random, setGlobalSeed, type RandomState } from './core/random.js';
 export type { ClassificationData, ToyDataOptions } from './data/classification-data.js';
 export { spiralData } from './data/spiral.js';
 export { verticalData } from './data/vertical.js';

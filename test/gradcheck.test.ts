@@ -9,11 +9,11 @@ class BrokenSquare implements Layer {
   private input: Tensor | null = null;
   forward(x: Tensor): Tensor {
     this.input = x;
-    return new Tensor(x.rows, x.cols, x.data.map((v) => v * v));
+    return new Tensor([x.rows, x.cols], x.data.map((v) => v * v));
   }
   backward(d: Tensor): Tensor {
     const x = this.input as Tensor;
-    this.dinputs = new Tensor(d.rows, d.cols, d.data.map((g, i) => g * (2 * x.data[i] + 0.1)));
+    this.dinputs = new Tensor([d.rows, d.cols], d.data.map((g, i) => g * (2 * x.data[i] + 0.1)));
     return this.dinputs;
   }
   parameters(): Parameter[] {

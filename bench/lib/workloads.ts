@@ -48,7 +48,7 @@ export function makeBatch(w: Workload, seed = 5): Batch {
     return { x, y: Int32Array.from(y as ArrayLike<number>) };
   }
   const rng = new Random(seed);
-  const x = new Tensor(w.batch, w.widths[0]);
+  const x = new Tensor([w.batch, w.widths[0]]);
   rng.fillUniform(x.data, 0, 1);
   const y = new Int32Array(w.batch);
   for (let i = 0; i < w.batch; i++) y[i] = rng.int(classes);

@@ -81,7 +81,7 @@ export function decisionBoundaryPng(
   const out = png.data;
 
   // Regions: one model call per image row (pixel centres).
-  const row = new Tensor(size, 2);
+  const row = new Tensor([size, 2]);
   for (let r = 0; r < size; r++) {
     const py = y1 - (r + 0.5) / scale;
     for (let c = 0; c < size; c++) {

@@ -10,19 +10,20 @@ export interface ProgressValues {
 }
 
 export interface Progress {
-  update(epoch: number, values: ProgressValues): void;
+  update(step: number, values: ProgressValues): void;
   stop(): void;
 }
 
 /**
- * @param total - number of epochs
+ * @param total - number of steps (epochs, or batches over the whole run)
  * @param lines - in plain mode, how many progress lines to print over the run (default 10)
+ * @param unit - what a step is, as shown in the bar and the lines (default 'epoch')
  */
-export function createProgress(total: number, lines = 10): Progress {
+export function createProgress(total: number, lines = 10, unit = 'epoch'): Progress {
   if (process.stdout.isTTY) {
     const bar = new cliProgress.SingleBar(
       {
-        format: 'training |{bar}| {percentage}% | epoch {value}/{total} | loss {loss} | acc {accuracy} | {duration_formatted}',
+        format: `training |{bar}| {percentage}% | ${unit} {value}/{total} | loss {loss} | acc {accuracy} | {duration_formatted}`,
         barCompleteChar: '█',
         barIncompleteChar: '░',
         hideCursor: true,
@@ -45,7 +46,7 @@ export function createProgress(total: number, lines = 10): Progress {
   return {
     update(epoch, { loss, accuracy }) {
       if (epoch % every === 0 || epoch === total || epoch === 1) {
-        console.log(`epoch ${String(epoch).padStart(width)}/${total}  loss ${loss.toFixed(4)}  acc ${accuracy.toFixed(3)}`);
+        console.log(`${unit} ${String(epoch).padStart(width)}/${total}  loss ${loss.toFixed(4)}  acc ${accuracy.toFixed(3)}`);
       }
     },
     stop() {},

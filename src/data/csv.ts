@@ -108,7 +108,7 @@ export function parseCsv(text: string, options: CsvOptions = {}): CsvData {
 
   // Features.
   const nFeatures = width - 1;
-  const x = new Tensor(rows.length, nFeatures);
+  const x = new Tensor([rows.length, nFeatures]);
   rows.forEach((r, i) => {
     let k = 0;
     r.fields.forEach((f, j) => {

@@ -127,7 +127,7 @@ export function idxToTensor(idx: IdxArray, scale = 1 / 255): Tensor {
   }
   const rows = idx.shape[0];
   const cols = idx.shape.slice(1).reduce((a, b) => a * b, 1);
-  const t = new Tensor(rows, cols);
+  const t = new Tensor([rows, cols]);
   for (let i = 0; i < idx.data.length; i++) t.data[i] = idx.data[i] * scale;
   return t;
 }

@@ -1,6 +1,6 @@
-import { labelCount, type Labels } from '../losses/labels.js';
+import { labelCount, type Labels } from '../core/labels.js';
 import { Tensor } from '../tensor/tensor.js';
-import { randomFor, type Random } from './random.js';
+import { randomFor, type Random } from '../core/random.js';
 
 /** Options for {@link shuffle}. */
 export interface ShuffleOptions {
@@ -35,7 +35,7 @@ export function permutation(n: number, rng: Random): Int32Array {
 /** New tensor holding rows `indices[0], indices[1], …` of `t`. */
 export function takeRows(t: Tensor, indices: ArrayLike<number>): Tensor {
   const cols = t.cols;
-  const out = new Tensor(indices.length, cols);
+  const out = new Tensor([indices.length, ...t.shape.slice(1)]);
   for (let i = 0; i < indices.length; i++) {
     const from = indices[i] * cols;
     out.data.set(t.data.subarray(from, from + cols), i * cols);

@@ -1,6 +1,6 @@
 import { Tensor } from '../tensor/tensor.js';
 import { checkCount, linspace, type ClassificationData, type ToyDataOptions } from './classification-data.js';
-import { randomFor } from './random.js';
+import { randomFor } from '../core/random.js';
 
 /**
  * The book's spiral dataset (`nnfs.datasets.spiral_data`): `classes` interleaved spiral arms of
@@ -16,7 +16,7 @@ export function spiralData(options: ToyDataOptions = {}): ClassificationData {
   const samples = checkCount('spiralData', 'samples', options.samples ?? 100);
   const classes = checkCount('spiralData', 'classes', options.classes ?? 3);
   const rng = randomFor(options.seed);
-  const x = new Tensor(samples * classes, 2);
+  const x = new Tensor([samples * classes, 2]);
   const y = new Int32Array(samples * classes);
   for (let k = 0; k < classes; k++) {
     for (let i = 0; i < samples; i++) {

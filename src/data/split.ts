@@ -1,5 +1,5 @@
-import type { Labels } from '../losses/labels.js';
-import { randomFor } from './random.js';
+import type { Labels } from '../core/labels.js';
+import { randomFor } from '../core/random.js';
 import { checkPairs, permutation, takeLabels, takeRows } from './shuffle.js';
 import type { Tensor } from '../tensor/tensor.js';
 

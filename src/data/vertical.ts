@@ -1,6 +1,6 @@
 import { Tensor } from '../tensor/tensor.js';
 import { checkCount, type ClassificationData, type ToyDataOptions } from './classification-data.js';
-import { randomFor } from './random.js';
+import { randomFor } from '../core/random.js';
 
 /**
  * The book's vertical dataset (`nnfs.datasets.vertical_data`): one Gaussian blob per class, side by side.
@@ -11,7 +11,7 @@ export function verticalData(options: ToyDataOptions = {}): ClassificationData {
   const samples = checkCount('verticalData', 'samples', options.samples ?? 100);
   const classes = checkCount('verticalData', 'classes', options.classes ?? 3);
   const rng = randomFor(options.seed);
-  const x = new Tensor(samples * classes, 2);
+  const x = new Tensor([samples * classes, 2]);
   const y = new Int32Array(samples * classes);
   for (let k = 0; k < classes; k++) {
     for (let i = 0; i < samples; i++) {

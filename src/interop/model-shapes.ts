@@ -61,7 +61,5 @@ export function shapeLayers(op: string, model: Sequential, inputShape: readonly 
 
 /** A batch of one all-zero example. */
 function zeroExample(shape: readonly number[]): Tensor {
-  const size = shape.reduce((a, b) => a * b, 1);
-  if (shape.length !== 1) throw new RangeError(`handgrad tensors are 2-D: inputShape must have one dimension, got [${shape.join(', ')}]`);
-  return new Tensor(1, size);
+  return new Tensor([1, ...shape]);
 }

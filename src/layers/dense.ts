@@ -1,4 +1,4 @@
-import { randomFor } from '../data/random.js';
+import { randomFor } from '../core/random.js';
 import { addRowVector, assertFinite, matmul, matmulTransA, matmulTransB, sumColumns } from '../tensor/ops.js';
 import { Tensor } from '../tensor/tensor.js';
 import { initializeWeights, type InitializerName } from './initializers.js';
@@ -69,15 +69,20 @@ export class Dense implements Layer {
     this.biasPenalty = { l1: checkStrength(op, 'biasL1', options.biasL1), l2: checkStrength(op, 'biasL2', options.biasL2) };
     this.options = { ...options };
     this.name = `Dense(${nIn}→${nOut})`;
-    this.weights = new Tensor(nIn, nOut);
-    this.biases = new Tensor(1, nOut);
-    this.dweights = new Tensor(nIn, nOut);
-    this.dbiases = new Tensor(1, nOut);
+    this.weights = new Tensor([nIn, nOut]);
+    this.biases = new Tensor([1, nOut]);
+    this.dweights = new Tensor([nIn, nOut]);
+    this.dbiases = new Tensor([1, nOut]);
     initializeWeights(options.initializer ?? 'small', this.weights.data, nIn, nOut, randomFor(options.seed));
   }
 
   /** Y = X · W + b. Keeps X for backward. */
   forward(x: Tensor, _options?: ForwardOptions): Tensor {
+    if (x.rank !== 2) {
+      throw new RangeError(
+        `${this.name}.forward: expects a 2-D [batch, ${this.nIn}] input, got ${x.shapeString()} (put a Flatten layer before Dense)`,
+      );
+    }
     if (x.cols !== this.nIn) {
       throw new RangeError(
         `${this.name}.forward: input has ${x.cols} columns, expected ${this.nIn} (input shape ${x.shapeString()})`,

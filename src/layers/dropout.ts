@@ -1,4 +1,4 @@
-import { randomFor, type Random } from '../data/random.js';
+import { randomFor, type Random } from '../core/random.js';
 import { reuseOrAllocate, type Tensor } from '../tensor/tensor.js';
 import { checkBackwardShape, type ForwardOptions, type Layer, type Parameter } from './layer.js';
 
@@ -52,7 +52,7 @@ export class Dropout implements Layer {
   }
 
   forward(x: Tensor, options: ForwardOptions = {}): Tensor {
-    const out = reuseOrAllocate(this.output, x.rows, x.cols);
+    const out = reuseOrAllocate(this.output, x.shape);
     this.output = out;
     if (!options.training) {
       // Inference: y = x (inverted dropout already scaled in training, so nothing to undo here).
@@ -60,7 +60,7 @@ export class Dropout implements Layer {
       this.usedMask = false;
       return out;
     }
-    const mask = reuseOrAllocate(this.maskTensor, x.rows, x.cols);
+    const mask = reuseOrAllocate(this.maskTensor, x.shape);
     const keep = 1 - this.rate;
     const scale = 1 / keep;
     const md = mask.data;
@@ -78,7 +78,7 @@ export class Dropout implements Layer {
 
   backward(dvalues: Tensor): Tensor {
     checkBackwardShape(this.name, this.output, dvalues);
-    const dinputs = reuseOrAllocate(this.dinputs, dvalues.rows, dvalues.cols);
+    const dinputs = reuseOrAllocate(this.dinputs, dvalues.shape);
     const dd = dvalues.data;
     const out = dinputs.data;
     if (this.usedMask) {

@@ -1,4 +1,4 @@
-import type { Random } from '../data/random.js';
+import type { Random } from '../core/random.js';
 
 /**
  * How Dense weights are drawn:

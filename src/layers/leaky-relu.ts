@@ -32,7 +32,7 @@ export class LeakyReLU implements Layer {
   }
 
   forward(x: Tensor, _options?: ForwardOptions): Tensor {
-    const out = reuseOrAllocate(this.output, x.rows, x.cols);
+    const out = reuseOrAllocate(this.output, x.shape);
     const xd = x.data;
     const od = out.data;
     const a = this.alpha;
@@ -48,7 +48,7 @@ export class LeakyReLU implements Layer {
   backward(dvalues: Tensor): Tensor {
     checkBackwardShape(this.name, this.output, dvalues);
     const xd = (this.input as Tensor).data;
-    const dinputs = reuseOrAllocate(this.dinputs, dvalues.rows, dvalues.cols);
+    const dinputs = reuseOrAllocate(this.dinputs, dvalues.shape);
     const dd = dvalues.data;
     const out = dinputs.data;
     const a = this.alpha;

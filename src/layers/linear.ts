@@ -13,7 +13,7 @@ export class Linear implements Layer {
   private output: Tensor | null = null;
 
   forward(x: Tensor, _options?: ForwardOptions): Tensor {
-    const out = reuseOrAllocate(this.output, x.rows, x.cols);
+    const out = reuseOrAllocate(this.output, x.shape);
     out.data.set(x.data); // y = x, in the layer's own buffer like every other layer's output
     this.output = out;
     return out;
@@ -21,7 +21,7 @@ export class Linear implements Layer {
 
   backward(dvalues: Tensor): Tensor {
     checkBackwardShape(this.name, this.output, dvalues);
-    const dinputs = reuseOrAllocate(this.dinputs, dvalues.rows, dvalues.cols);
+    const dinputs = reuseOrAllocate(this.dinputs, dvalues.shape);
     // dL/dx = dL/dy · 1
     dinputs.data.set(dvalues.data);
     this.dinputs = dinputs;

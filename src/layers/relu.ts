@@ -19,7 +19,7 @@ export class ReLU implements Layer {
   private output: Tensor | null = null;
 
   forward(x: Tensor, _options?: ForwardOptions): Tensor {
-    const out = reuseOrAllocate(this.output, x.rows, x.cols);
+    const out = reuseOrAllocate(this.output, x.shape);
     const xd = x.data;
     const od = out.data;
     for (let i = 0; i < xd.length; i++) {
@@ -35,7 +35,7 @@ export class ReLU implements Layer {
   backward(dvalues: Tensor): Tensor {
     checkBackwardShape(this.name, this.output, dvalues);
     const xd = (this.input as Tensor).data;
-    const dinputs = reuseOrAllocate(this.dinputs, dvalues.rows, dvalues.cols);
+    const dinputs = reuseOrAllocate(this.dinputs, dvalues.shape);
     const dd = dvalues.data;
     const out = dinputs.data;
     // dL/dx = dL/dy · 1[x > 0]

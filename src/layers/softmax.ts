@@ -19,7 +19,7 @@ export class Softmax implements Layer {
   forward(x: Tensor, _options?: ForwardOptions): Tensor {
     assertFinite(x, `${this.name}.forward: input`);
     const [rows, cols] = x.shape;
-    const out = reuseOrAllocate(this.output, rows, cols);
+    const out = reuseOrAllocate(this.output, [rows, cols]);
     const xd = x.data;
     const od = out.data;
     for (let i = 0; i < rows; i++) {
@@ -42,7 +42,7 @@ export class Softmax implements Layer {
   backward(dvalues: Tensor): Tensor {
     const s = checkBackwardShape(this.name, this.output, dvalues);
     const [rows, cols] = s.shape;
-    const dinputs = reuseOrAllocate(this.dinputs, rows, cols);
+    const dinputs = reuseOrAllocate(this.dinputs, [rows, cols]);
     const sd = s.data;
     const dd = dvalues.data;
     const out = dinputs.data;

@@ -15,7 +15,7 @@ export class Tanh implements Layer {
 
   forward(x: Tensor, _options?: ForwardOptions): Tensor {
     assertFinite(x, `${this.name}.forward: input`);
-    const out = reuseOrAllocate(this.output, x.rows, x.cols);
+    const out = reuseOrAllocate(this.output, x.shape);
     const xd = x.data;
     const od = out.data;
     for (let i = 0; i < xd.length; i++) od[i] = Math.tanh(xd[i]);
@@ -25,7 +25,7 @@ export class Tanh implements Layer {
 
   backward(dvalues: Tensor): Tensor {
     const y = checkBackwardShape(this.name, this.output, dvalues);
-    const dinputs = reuseOrAllocate(this.dinputs, dvalues.rows, dvalues.cols);
+    const dinputs = reuseOrAllocate(this.dinputs, dvalues.shape);
     const yd = y.data;
     const dd = dvalues.data;
     const out = dinputs.data;

@@ -1,7 +1,7 @@
 import { assertFinite } from '../tensor/ops.js';
 import { reuseOrAllocate, type Tensor } from '../tensor/tensor.js';
 import { clipProbability as clip } from './probability-clip.js';
-import type { Labels } from './labels.js';
+import type { Labels } from '../core/labels.js';
 import type { Loss } from './loss.js';
 import { validateTargets } from './targets.js';
 
@@ -43,7 +43,7 @@ export class BinaryCrossEntropy implements Loss {
     const op = `${this.name}.backward`;
     this.validate(op, yPred, yTrue);
     const [batch, outputs] = yPred.shape;
-    const dinputs = reuseOrAllocate(this.dinputs, batch, outputs);
+    const dinputs = reuseOrAllocate(this.dinputs, [batch, outputs]);
     const p = yPred.data;
     const y = (yTrue as Tensor).data;
     const out = dinputs.data;

@@ -1,6 +1,6 @@
 import { assertFinite } from '../tensor/ops.js';
 import { Tensor, reuseOrAllocate } from '../tensor/tensor.js';
-import { validateLabels, type Labels } from './labels.js';
+import { validateLabels, type Labels } from '../core/labels.js';
 import type { Loss } from './loss.js';
 import { clipProbability as clip } from './probability-clip.js';
 
@@ -35,7 +35,7 @@ export class CategoricalCrossEntropy implements Loss {
     const op = `${this.name}.backward`;
     validateLabels(op, yPred, yTrue);
     const [batch, classes] = yPred.shape;
-    const dinputs = reuseOrAllocate(this.dinputs, batch, classes);
+    const dinputs = reuseOrAllocate(this.dinputs, [batch, classes]);
     const p = yPred.data;
     const out = dinputs.data;
     if (yTrue instanceof Tensor) {

@@ -1,5 +1,5 @@
 import type { Tensor } from '../tensor/tensor.js';
-import type { Labels } from './labels.js';
+import type { Labels } from '../core/labels.js';
 
 /**
  * A loss: a scalar measure of how far predictions are from targets, and its gradient.

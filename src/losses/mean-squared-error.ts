@@ -1,6 +1,6 @@
 import { assertFinite } from '../tensor/ops.js';
 import { reuseOrAllocate, type Tensor } from '../tensor/tensor.js';
-import type { Labels } from './labels.js';
+import type { Labels } from '../core/labels.js';
 import type { Loss } from './loss.js';
 import { validateTargets } from './targets.js';
 
@@ -39,7 +39,7 @@ export class MeanSquaredError implements Loss {
   backward(yPred: Tensor, yTrue: Labels): Tensor {
     validateTargets(`${this.name}.backward`, yPred, yTrue);
     const [batch, outputs] = yPred.shape;
-    const dinputs = reuseOrAllocate(this.dinputs, batch, outputs);
+    const dinputs = reuseOrAllocate(this.dinputs, [batch, outputs]);
     const p = yPred.data;
     const y = yTrue.data;
     const out = dinputs.data;

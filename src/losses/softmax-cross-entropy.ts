@@ -1,5 +1,5 @@
 import { Tensor, reuseOrAllocate } from '../tensor/tensor.js';
-import { validateLabels, type Labels } from './labels.js';
+import { validateLabels, type Labels } from '../core/labels.js';
 
 /**
  * The fused backward of Softmax followed by categorical cross-entropy, w.r.t. the softmax *input* z:
@@ -18,7 +18,7 @@ import { validateLabels, type Labels } from './labels.js';
 export function softmaxCrossEntropyBackward(probs: Tensor, yTrue: Labels, out?: Tensor | null): Tensor {
   validateLabels('softmaxCrossEntropyBackward', probs, yTrue);
   const [batch, classes] = probs.shape;
-  const dinputs = reuseOrAllocate(out, batch, classes);
+  const dinputs = reuseOrAllocate(out, [batch, classes]);
   const p = probs.data;
   const d = dinputs.data;
   const scale = 1 / batch;

@@ -1,6 +1,6 @@
 import { assertFinite } from '../tensor/ops.js';
 import { Tensor } from '../tensor/tensor.js';
-import type { Labels } from './labels.js';
+import type { Labels } from '../core/labels.js';
 
 /**
  * Checks that `yTrue` is a finite `[batch, outputs]` Tensor of the predictions' shape — the target form of

@@ -1,5 +1,5 @@
 import { Tensor } from '../tensor/tensor.js';
-import { validateLabels, type Labels } from '../losses/labels.js';
+import { validateLabels, type Labels } from '../core/labels.js';
 import type { Metric } from './metric.js';
 
 /** Index of the largest value in row `i` of `t` (the first one on ties). */

@@ -1,4 +1,4 @@
-import type { Labels } from '../losses/labels.js';
+import type { Labels } from '../core/labels.js';
 import type { Tensor } from '../tensor/tensor.js';
 
 /**

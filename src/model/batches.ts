@@ -1,5 +1,5 @@
 import { Tensor } from '../tensor/tensor.js';
-import type { Labels } from '../losses/labels.js';
+import type { Labels } from '../core/labels.js';
 
 /** One mini-batch: rows of x and the matching targets. Both are buffers owned by {@link BatchBuffers}. */
 export interface Batch {
@@ -24,8 +24,8 @@ export class BatchBuffers {
   gather(indices: Int32Array, start: number, size: number): Batch {
     let batch = this.buffers.get(size);
     if (batch === undefined) {
-      const y = this.y instanceof Tensor ? new Tensor(size, this.y.cols) : new Int32Array(size);
-      batch = { x: new Tensor(size, this.x.cols), y };
+      const y = this.y instanceof Tensor ? new Tensor([size, ...this.y.shape.slice(1)]) : new Int32Array(size);
+      batch = { x: new Tensor([size, ...this.x.shape.slice(1)]), y };
       this.buffers.set(size, batch);
     }
     copyRows(this.x, batch.x, indices, start, size);

@@ -1,6 +1,6 @@
-import { Random, randomFor } from '../data/random.js';
+import { Random, randomFor } from '../core/random.js';
 import { shuffleInPlace } from '../data/shuffle.js';
-import type { Labels } from '../losses/labels.js';
+import type { Labels } from '../core/labels.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { BatchBuffers } from './batches.js';
 import type { Sequential } from './sequential.js';
@@ -55,17 +55,51 @@ export interface FitOptions {
   validationData?: ValidationData;
   /** Called after every epoch; return `false` to stop training early. */
   onEpochEnd?: (log: EpochLog) => void | boolean;
+  /** Called after every mini-batch (e.g. for per-batch progress over a long epoch). */
+  onBatchEnd?: (log: BatchLog) => void;
+  /**
+   * Stops training when aborted: checked before every batch, so the batch in progress finishes, the
+   * weights keep every update made so far, and `fit` throws (`fitAsync` rejects with) `signal.reason`.
+   * Any object shaped like the standard `AbortSignal` (e.g. `new AbortController().signal`).
+   */
+  signal?: AbortSignalLike;
+}
+
+/**
+ * The part of the standard `AbortSignal` that training reads. Declared here, not taken from the DOM or
+ * Node typings, so handgrad's types compile in a project with `lib: ["ES2022"]` and neither.
+ */
+export interface AbortSignalLike {
+  readonly aborted: boolean;
+  readonly reason?: unknown;
+}
+
+/** One mini-batch's summary, passed to `onBatchEnd`. */
+export interface BatchLog {
+  /** 1-based epoch number. */
+  readonly epoch: number;
+  /** 1-based batch number within the epoch. */
+  readonly batch: number;
+  /** Batches per epoch. */
+  readonly batches: number;
+  /** Rows in this batch (the last one may be smaller than `batchSize`). */
+  readonly size: number;
+  /** The batch's data loss, taken before its update. */
+  readonly loss: number;
+  /** The compiled metric on the batch, from the same predictions. */
+  readonly accuracy: number;
 }
 
 /** Training history: one entry per completed epoch. */
 export type History = EpochLog[];
 
 /**
- * The training loop behind {@link Sequential.fit}: validates everything first, then for each epoch
- * shuffles a row permutation, gathers mini-batches into reused buffers and calls `trainStep` on each.
+ * The training loop behind {@link Sequential.fit} and {@link Sequential.fitAsync}, written once: validates
+ * everything first, then for each epoch shuffles a row permutation, gathers mini-batches into reused
+ * buffers and calls `trainStep` on each. It pauses (yields) after every batch; the caller decides whether
+ * to resume at once (`fit`) or after giving the event loop a turn (`fitAsync`). Returns the history.
  */
-export function fitModel(model: Sequential, x: Tensor, y: Labels, options: FitOptions = {}): History {
-  const op = 'Sequential.fit';
+export function* fitSteps(op: string, model: Sequential, x: Tensor, y: Labels, options: FitOptions): Generator<void, History, void> {
   const { metric } = model.requireCompiled(op);
   const epochs = checkInteger(op, 'epochs', options.epochs ?? 1, 1);
   const initialEpoch = checkInteger(op, 'initialEpoch', options.initialEpoch ?? 0, 0);
@@ -104,6 +138,7 @@ export function fitModel(model: Sequential, x: Tensor, y: Labels, options: FitOp
     let metricSum = 0;
     let penaltySum = 0;
     for (let step = 0; step < steps; step++) {
+      if (options.signal?.aborted) throw abortReason(options.signal, op);
       const start = step * batchSize;
       const size = Math.min(batchSize, n - start);
       const batch = buffers.gather(order, start, size);
@@ -121,7 +156,10 @@ export function fitModel(model: Sequential, x: Tensor, y: Labels, options: FitOp
       lossSum += batchLoss * size;
       penaltySum += model.lastRegularizationLoss;
       // The predictions the loss was computed on (before the update), still in the last layer's buffer.
-      metricSum += metric.compute(model.lastPrediction as Tensor, batch.y) * size;
+      const batchMetric = metric.compute(model.lastPrediction as Tensor, batch.y);
+      metricSum += batchMetric * size;
+      options.onBatchEnd?.({ epoch, batch: step + 1, batches: steps, size, loss: batchLoss, accuracy: batchMetric });
+      yield;
     }
     let log: EpochLog = { epoch, loss: lossSum / n, regularizationLoss: penaltySum / steps, accuracy: metricSum / n };
     if (validation !== null) {
@@ -132,6 +170,23 @@ export function fitModel(model: Sequential, x: Tensor, y: Labels, options: FitOp
     if (options.onEpochEnd?.(log) === false) break;
   }
   return history;
+}
+
+/** Runs the shared loop to the end without pausing: the synchronous `Sequential.fit`. */
+export function fitModel(model: Sequential, x: Tensor, y: Labels, options: FitOptions = {}): History {
+  const steps = fitSteps('Sequential.fit', model, x, y, options);
+  for (;;) {
+    const next = steps.next();
+    if (next.done === true) return next.value;
+  }
+}
+
+/** What an aborted fit throws: the signal's reason, or an AbortError-named Error if it has none. */
+function abortReason(signal: AbortSignalLike, op: string): unknown {
+  if (signal.reason !== undefined) return signal.reason;
+  const error = new Error(`${op}: training was aborted`);
+  error.name = 'AbortError';
+  return error;
 }
 
 /** The shuffling stream of one epoch: a generator seeded from (seed, epoch); Random's seeding mixes the bits. */

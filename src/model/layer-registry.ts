@@ -1,4 +1,4 @@
-import type { RandomState } from '../data/random.js';
+import type { RandomState } from '../core/random.js';
 import { Dense, type DenseOptions } from '../layers/dense.js';
 import { Dropout } from '../layers/dropout.js';
 import type { InitializerName } from '../layers/initializers.js';

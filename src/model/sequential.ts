@@ -1,7 +1,7 @@
 import type { ForwardOptions, Layer, Parameter } from '../layers/layer.js';
 import { Softmax } from '../layers/softmax.js';
 import { CategoricalCrossEntropy } from '../losses/categorical-cross-entropy.js';
-import type { Labels } from '../losses/labels.js';
+import type { Labels } from '../core/labels.js';
 import type { Loss } from '../losses/loss.js';
 import { softmaxCrossEntropyBackward } from '../losses/softmax-cross-entropy.js';
 import { argmaxRow } from '../metrics/categorical-accuracy.js';
@@ -10,6 +10,7 @@ import type { Metric } from '../metrics/metric.js';
 import type { Optimizer } from '../optimizers/optimizer.js';
 import { Tensor } from '../tensor/tensor.js';
 import { fitModel, type FitOptions, type History } from './fit.js';
+import { fitModelAsync, type FitAsyncOptions } from './fit-async.js';
 import { layersFromJSON, modelToJSON, restoreTraining, type ModelJSON, type SaveOptions } from './serialization.js';
 import { formatSummary, summarize } from './summary.js';
 import { checkDataset } from './validate.js';
@@ -60,7 +61,8 @@ const INFERENCE: ForwardOptions = Object.freeze({ training: false });
  * When the last layer is {@link Softmax} and the loss is {@link CategoricalCrossEntropy}, the backward
  * pass uses the fused gradient `(ŷ − y)/N` instead of chaining the two (see `softmaxCrossEntropyBackward`).
  *
- * Training: `compile({ loss, optimizer })`, then `fit(x, y, options)` (or `trainStep` in your own loop);
+ * Training: `compile({ loss, optimizer })`, then `fit(x, y, options)` — or `fitAsync` in a page, which
+ * yields to the event loop between batches — or `trainStep` in your own loop;
  * `evaluate`, `predict` and `predictClasses` for inference.
  */
 export class Sequential {
@@ -262,6 +264,18 @@ export class Sequential {
     return fitModel(this, x, y, options);
   }
 
+  /**
+   * `fit` that does not block: the same training loop (same validation, same results for the same seeds),
+   * but it hands the event loop a turn between batches every `yieldEveryMs` (default 10 ms), so a page
+   * stays responsive during a long fit. Stop it with `signal` (an `AbortSignal`); follow it with
+   * `onBatchEnd` / `onEpochEnd`. Do not use the model for anything else until the promise settles.
+   * @returns a promise of one {@link EpochLog} per epoch; rejects with the same errors `fit` throws,
+   * or with `signal.reason` when aborted
+   */
+  fitAsync(x: Tensor, y: Labels, options: FitAsyncOptions = {}): Promise<History> {
+    return fitModelAsync(this, x, y, options);
+  }
+
   /** Loss and metric on `(x, y)` in inference mode, in one forward pass. Changes no parameter or gradient. */
   evaluate(x: Tensor, y: Labels): Evaluation {
     const op = 'Sequential.evaluate';
@@ -322,7 +336,7 @@ export class Sequential {
   outputWidth(x: Tensor, op: string): number {
     if (!(x instanceof Tensor)) throw new TypeError(`${op}: x must be a Tensor`);
     if (x.rows === 0) throw new RangeError(`${op}: x has no rows`);
-    const probe = new Tensor(1, x.cols, x.data.slice(0, x.cols));
+    const probe = new Tensor([1, ...x.shape.slice(1)], x.data.slice(0, x.cols));
     try {
       return this.forward(probe, INFERENCE).cols;
     } catch (err) {

@@ -6,6 +6,7 @@ import { optimizerFromConfig } from '../optimizers/registry.js';
 import { base64ToFloat32, float32ToBase64 } from './base64.js';
 import { layerTypeNamed, layerTypeOf, registeredLayerTypes, type JsonValue, type LayerConfig } from './layer-registry.js';
 import type { Sequential } from './sequential.js';
+import { formatShape, shapeSize, shapesEqual } from '../tensor/tensor.js';
 
 /** The `format` tag of a saved handgrad model. */
 export const MODEL_FORMAT = 'handgrad-model';
@@ -14,7 +15,7 @@ export const MODEL_FORMAT_VERSION = 1;
 
 /** A float32 tensor in a saved model: shape, and the little-endian IEEE-754 bytes in base64 (lossless). */
 export interface TensorJSON {
-  shape: [number, number];
+  shape: number[];
   dtype: 'float32';
   data: string;
 }
@@ -57,8 +58,8 @@ export interface SaveOptions {
   includeOptimizer?: boolean;
 }
 
-function tensorJSON(shape: readonly [number, number], data: Float32Array): TensorJSON {
-  return { shape: [shape[0], shape[1]], dtype: 'float32', data: float32ToBase64(data) };
+function tensorJSON(shape: readonly number[], data: Float32Array): TensorJSON {
+  return { shape: [...shape], dtype: 'float32', data: float32ToBase64(data) };
 }
 
 /**
@@ -115,17 +116,17 @@ function isObject(value: unknown): value is Record<string, unknown> {
 }
 
 /** Checks a saved tensor against the expected shape: dtype, shape, byte length, finiteness. */
-function readTensor(json: unknown, shape: readonly [number, number], field: string): Float32Array {
+function readTensor(json: unknown, shape: readonly number[], field: string): Float32Array {
   if (!isObject(json)) fail(field, `expected { shape, dtype, data }, got ${describe(json)}`);
   if (json.dtype !== 'float32') fail(`${field}.dtype`, `expected 'float32', got ${describe(json.dtype)}`);
   const s = json.shape;
-  if (!Array.isArray(s) || s.length !== 2 || s[0] !== shape[0] || s[1] !== shape[1]) {
-    fail(`${field}.shape`, `${JSON.stringify(s)} does not match the layer's [${shape[0]}, ${shape[1]}]`);
+  if (!Array.isArray(s) || !shapesEqual(s, shape)) {
+    fail(`${field}.shape`, `${JSON.stringify(s)} does not match the layer's ${formatShape(shape)}`);
   }
   if (typeof json.data !== 'string') fail(`${field}.data`, `expected a base64 string, got ${describe(json.data)}`);
   let values: Float32Array;
   try {
-    values = base64ToFloat32(json.data, shape[0] * shape[1], `${field}.data`);
+    values = base64ToFloat32(json.data, shapeSize(shape), `${field}.data`);
   } catch (err) {
     throw new RangeError(`Sequential.fromJSON: ${(err as Error).message}`);
   }

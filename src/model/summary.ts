@@ -24,7 +24,7 @@ export function summarize(layers: readonly Layer[], inputWidth: number): LayerSu
   if (!Number.isInteger(inputWidth) || inputWidth < 1) {
     throw new RangeError(`Sequential.summary: inputWidth must be a positive integer, got ${inputWidth}`);
   }
-  let x = new Tensor(1, inputWidth);
+  let x = new Tensor([1, inputWidth]);
   return layers.map((layer, index) => {
     try {
       x = layer.forward(x, { training: false });

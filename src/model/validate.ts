@@ -1,4 +1,4 @@
-import { labelCount, type Labels } from '../losses/labels.js';
+import { labelCount, type Labels } from '../core/labels.js';
 import { Tensor } from '../tensor/tensor.js';
 
 /** Throws unless `value` is an integer ≥ `min`, naming the option. */

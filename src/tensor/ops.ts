@@ -8,38 +8,48 @@ import { Tensor, reuseOrAllocate } from './tensor.js';
  * earlier call is reused (see `reuseOrAllocate`); hot paths pass their own buffers.
  */
 
+/** Matrix products take 2-D operands; an image batch must be flattened (or reshaped) first. */
+function checkMatrices(op: string, a: Tensor, b: Tensor): void {
+  if (a.rank !== 2 || b.rank !== 2) {
+    throw new RangeError(`${op}: expects two 2-D tensors, got ${a.shapeString()} and ${b.shapeString()}`);
+  }
+}
+
 /** `a · b`: `[m, k] · [k, n] → [m, n]`. */
 export function matmul(a: Tensor, b: Tensor, out?: Tensor | null, op = 'matmul'): Tensor {
+  checkMatrices(op, a, b);
   const [m, k] = a.shape;
   const [k2, n] = b.shape;
   if (k !== k2) {
     throw new RangeError(`${op}: inner dimensions differ: ${a.shapeString()} · ${b.shapeString()}`);
   }
-  const result = reuseOrAllocate(out, m, n);
+  const result = reuseOrAllocate(out, [m, n]);
   getKernels().matmul(a.data, b.data, result.data, m, k, n);
   return result;
 }
 
 /** `aᵀ · b`: `[k, m]ᵀ · [k, n] → [m, n]`, without materialising `aᵀ`. */
 export function matmulTransA(a: Tensor, b: Tensor, out?: Tensor | null, op = 'matmulTransA'): Tensor {
+  checkMatrices(op, a, b);
   const [k, m] = a.shape;
   const [k2, n] = b.shape;
   if (k !== k2) {
     throw new RangeError(`${op}: aᵀ · b needs equal row counts: a is ${a.shapeString()}, b is ${b.shapeString()}`);
   }
-  const result = reuseOrAllocate(out, m, n);
+  const result = reuseOrAllocate(out, [m, n]);
   getKernels().matmulTransA(a.data, b.data, result.data, m, k, n);
   return result;
 }
 
 /** `a · bᵀ`: `[m, k] · [n, k]ᵀ → [m, n]`, without materialising `bᵀ`. */
 export function matmulTransB(a: Tensor, b: Tensor, out?: Tensor | null, op = 'matmulTransB'): Tensor {
+  checkMatrices(op, a, b);
   const [m, k] = a.shape;
   const [n, k2] = b.shape;
   if (k !== k2) {
     throw new RangeError(`${op}: a · bᵀ needs equal column counts: a is ${a.shapeString()}, b is ${b.shapeString()}`);
   }
-  const result = reuseOrAllocate(out, m, n);
+  const result = reuseOrAllocate(out, [m, n]);
   getKernels().matmulTransB(a.data, b.data, result.data, m, k, n);
   return result;
 }
@@ -47,10 +57,10 @@ export function matmulTransB(a: Tensor, b: Tensor, out?: Tensor | null, op = 'ma
 /** `x + bias` with the `[1, cols]` bias row broadcast down every row. `out` may be `x` itself. */
 export function addRowVector(x: Tensor, bias: Tensor, out?: Tensor | null, op = 'addRowVector'): Tensor {
   const [rows, cols] = x.shape;
-  if (bias.shape[0] !== 1 || bias.shape[1] !== cols) {
+  if (x.rank !== 2 || bias.rank !== 2 || bias.shape[0] !== 1 || bias.shape[1] !== cols) {
     throw new RangeError(`${op}: bias must be [1, ${cols}] to add to ${x.shapeString()}, got ${bias.shapeString()}`);
   }
-  const result = reuseOrAllocate(out, rows, cols);
+  const result = reuseOrAllocate(out, [rows, cols]);
   const xd = x.data;
   const bd = bias.data;
   const od = result.data;
@@ -63,8 +73,9 @@ export function addRowVector(x: Tensor, bias: Tensor, out?: Tensor | null, op = 
 
 /** Column sums: `[rows, cols] → [1, cols]` (the bias gradient: dL/db = Σ over the batch of dL/dY). */
 export function sumColumns(x: Tensor, out?: Tensor | null): Tensor {
-  const [rows, cols] = x.shape;
-  const result = reuseOrAllocate(out, 1, cols);
+  const rows = x.rows;
+  const cols = x.cols;
+  const result = reuseOrAllocate(out, [1, cols]);
   const xd = x.data;
   const od = result.data;
   od.fill(0);
@@ -99,7 +110,7 @@ export function assertFinite(t: Tensor, where: string): void {
   for (let j = 0; j < d.length; j++) {
     const v = d[j];
     if (v - v !== 0) {
-      const cols = t.shape[1];
+      const cols = t.cols;
       const row = cols === 0 ? 0 : Math.floor(j / cols);
       throw new RangeError(
         `${where}: ${t.shapeString()} tensor holds ${v} at row ${row}, column ${j - row * cols}`,

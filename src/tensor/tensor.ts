@@ -1,42 +1,100 @@
+/** A nested array of numbers following a tensor's shape, as {@link Tensor.toNestedArray} returns it. */
+export type NestedNumberArray = number | NestedNumberArray[];
+
+/** `[2, 3, 4]` as text, for error messages. */
+export function formatShape(shape: readonly number[]): string {
+  return `[${shape.join(', ')}]`;
+}
+
+/** Number of elements a shape holds (1 for the scalar shape `[]`). */
+export function shapeSize(shape: readonly number[]): number {
+  let n = 1;
+  for (const d of shape) n *= d;
+  return n;
+}
+
+/** True when two shapes have the same rank and dimensions. */
+export function shapesEqual(a: readonly number[], b: readonly number[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/** Throws unless `shape` is an array of non-negative integers; `op` names the caller in the message. */
+function checkShape(op: string, shape: unknown): asserts shape is readonly number[] {
+  if (!Array.isArray(shape)) {
+    throw new TypeError(`${op}: shape must be an array of non-negative integers, got ${describe(shape)}`);
+  }
+  for (const d of shape) {
+    if (typeof d !== 'number' || !Number.isInteger(d) || d < 0) {
+      throw new RangeError(`${op}: shape must be an array of non-negative integers, got ${describeShape(shape)}`);
+    }
+  }
+}
+
+function describe(v: unknown): string {
+  if (typeof v === 'string') return JSON.stringify(v.length > 40 ? `${v.slice(0, 40)}…` : v);
+  if (typeof v === 'number' || typeof v === 'boolean' || v === null || v === undefined) return String(v);
+  return Object.prototype.toString.call(v).slice(8, -1);
+}
+
+function describeShape(shape: readonly unknown[]): string {
+  const shown = shape.slice(0, 8).map((d) => (typeof d === 'number' ? String(d) : describe(d)));
+  return `[${shown.join(', ')}${shape.length > 8 ? ', …' : ''}]`;
+}
+
 /**
- * A 2-D, row-major matrix of 32-bit floats: the only data type handgrad computes with.
+ * An N-dimensional, row-major (C-order) array of 32-bit floats: the only data type handgrad computes with.
  *
- * Conventions (as in *Neural Networks from Scratch*): a batch of inputs is `[batch, features]`,
- * Dense weights are `[nIn, nOut]`, biases `[1, nOut]`. Element (i, j) lives at `data[i * cols + j]`.
+ * Conventions (as in *Neural Networks from Scratch*, and Keras for images): a batch of inputs is
+ * `[batch, features]`, images are `[batch, height, width, channels]` (NHWC), Dense weights `[nIn, nOut]`,
+ * biases `[1, nOut]`. The last index varies fastest: element (i, j) of a 2-D tensor lives at
+ * `data[i * cols + j]`.
+ *
+ * Every tensor can also be read as a 2-D matrix of {@link rows} (the first dimension, the batch) by
+ * {@link cols} (the elements per row); that is what the matrix operations and Dense see.
  */
 export class Tensor {
-  /** `[rows, cols]`. */
-  readonly shape: readonly [number, number];
-  /** The elements, row-major. Length is always `rows * cols`. */
+  /** The dimensions, outermost first, e.g. `[batch, height, width, channels]`. Frozen. */
+  readonly shape: readonly number[];
+  /** The elements, row-major. Length is always the product of `shape`. */
   readonly data: Float32Array;
 
   /**
-   * @param rows - number of rows (≥ 0, integer)
-   * @param cols - number of columns (≥ 0, integer)
-   * @param data - optional backing array of length `rows * cols`; it is used as is, not copied.
-   *   When omitted, the tensor is zero-filled.
+   * @param shape - the dimensions, each a non-negative integer, e.g. `[2, 3]` or `[64, 28, 28, 1]`
+   * @param data - optional backing array with as many elements as the shape holds; it is used as is, not
+   *   copied (so views such as {@link reshape} share it). When omitted, the tensor is zero-filled.
    */
-  constructor(rows: number, cols: number, data?: Float32Array) {
-    if (!Number.isInteger(rows) || !Number.isInteger(cols) || rows < 0 || cols < 0) {
-      throw new RangeError(`Tensor: shape must be two non-negative integers, got [${rows}, ${cols}]`);
+  constructor(shape: readonly number[], data?: Float32Array) {
+    checkShape('Tensor', shape);
+    const size = shapeSize(shape);
+    if (data !== undefined) {
+      if (!(data instanceof Float32Array)) {
+        throw new TypeError(`Tensor: data must be a Float32Array, got ${describe(data)}`);
+      }
+      if (data.length !== size) {
+        throw new RangeError(`Tensor: data has ${data.length} elements, shape ${formatShape(shape)} needs ${size}`);
+      }
     }
-    if (data !== undefined && data.length !== rows * cols) {
-      throw new RangeError(
-        `Tensor: data has ${data.length} elements, shape [${rows}, ${cols}] needs ${rows * cols}`,
-      );
-    }
-    this.shape = [rows, cols];
-    this.data = data ?? new Float32Array(rows * cols);
+    this.shape = Object.freeze([...shape]);
+    this.data = data ?? allocate(shape, size);
   }
 
-  /** Number of rows (the batch size for activations). */
+  /** Number of dimensions (2 for a `[batch, features]` matrix). */
+  get rank(): number {
+    return this.shape.length;
+  }
+
+  /** The first dimension: the batch size for activations (1 for a scalar). */
   get rows(): number {
-    return this.shape[0];
+    return this.shape.length === 0 ? 1 : this.shape[0];
   }
 
-  /** Number of columns (features). */
+  /** Elements per row: the product of every dimension after the first (`shape[1]` for a matrix). */
   get cols(): number {
-    return this.shape[1];
+    let n = 1;
+    for (let i = 1; i < this.shape.length; i++) n *= this.shape[i];
+    return n;
   }
 
   /** Total number of elements. */
@@ -44,19 +102,19 @@ export class Tensor {
     return this.data.length;
   }
 
-  /** A zero-filled `[rows, cols]` tensor. */
-  static zeros(rows: number, cols: number): Tensor {
-    return new Tensor(rows, cols);
+  /** A zero-filled tensor of the given shape. */
+  static zeros(shape: readonly number[]): Tensor {
+    return new Tensor(shape);
   }
 
   /**
-   * Builds a tensor from nested arrays, e.g. `Tensor.fromArray([[1, 2], [3, 4]])`.
+   * Builds a 2-D tensor from nested arrays, e.g. `Tensor.fromArray([[1, 2], [3, 4]])`.
    * @throws if rows have different lengths
    */
   static fromArray(values: readonly (readonly number[])[]): Tensor {
     const rows = values.length;
     const cols = rows === 0 ? 0 : values[0].length;
-    const t = new Tensor(rows, cols);
+    const t = new Tensor([rows, cols]);
     for (let i = 0; i < rows; i++) {
       const row = values[i];
       if (row.length !== cols) {
@@ -67,32 +125,97 @@ export class Tensor {
     return t;
   }
 
-  /** Element (i, j). Convenient for tests and small scripts; hot loops index `data` directly. */
-  get(i: number, j: number): number {
-    return this.data[i * this.shape[1] + j];
+  /**
+   * The same elements seen with another shape: a view that shares `data` (writes show through both).
+   * One dimension may be `-1`, meaning "whatever makes the sizes match".
+   * @throws if the sizes differ
+   */
+  reshape(shape: readonly number[]): Tensor {
+    let resolved: readonly number[] = shape;
+    const inferred = Array.isArray(shape) ? shape.indexOf(-1) : -1;
+    if (inferred >= 0) {
+      const rest = shape.filter((_, i) => i !== inferred);
+      checkShape(`Tensor.reshape(${describeShape(shape)})`, rest);
+      const known = shapeSize(rest);
+      if (known === 0 || this.size % known !== 0) {
+        throw new RangeError(`Tensor.reshape: cannot reshape ${this.shapeString()} (${this.size} elements) to ${describeShape(shape)}`);
+      }
+      resolved = shape.map((d) => (d === -1 ? this.size / known : d));
+    }
+    checkShape('Tensor.reshape', resolved);
+    if (shapeSize(resolved) !== this.size) {
+      throw new RangeError(
+        `Tensor.reshape: cannot reshape ${this.shapeString()} (${this.size} elements) to ${formatShape(resolved)} (${shapeSize(resolved)} elements)`,
+      );
+    }
+    return new Tensor(resolved, this.data);
   }
 
-  /** Nested-array copy of the elements. */
+  /**
+   * The element at the given indices, one per dimension, e.g. `t.get(i, j)` on a matrix. Bounds-checked;
+   * convenient for tests and small scripts (hot loops index `data` directly).
+   */
+  get(...indices: number[]): number {
+    if (indices.length !== this.shape.length) {
+      throw new RangeError(`Tensor.get: ${this.shapeString()} tensor needs ${this.shape.length} indices, got ${indices.length}`);
+    }
+    let offset = 0;
+    for (let k = 0; k < indices.length; k++) {
+      const i = indices[k];
+      if (!Number.isInteger(i) || i < 0 || i >= this.shape[k]) {
+        throw new RangeError(`Tensor.get: index ${describe(i)} is out of range for dimension ${k} of ${this.shapeString()}`);
+      }
+      offset = offset * this.shape[k] + i;
+    }
+    return this.data[offset];
+  }
+
+  /** The elements as a `rows × cols` nested array (the 2-D reading described on the class). */
   toArray(): number[][] {
-    const [rows, cols] = this.shape;
+    const rows = this.rows;
+    const cols = this.cols;
     const out: number[][] = [];
     for (let i = 0; i < rows; i++) out.push(Array.from(this.data.subarray(i * cols, (i + 1) * cols)));
     return out;
   }
 
+  /** The elements as nested arrays following the full shape (a number for a scalar). */
+  toNestedArray(): NestedNumberArray {
+    const build = (dim: number, offset: number, stride: number): NestedNumberArray => {
+      if (dim === this.shape.length) return this.data[offset];
+      const inner = stride / this.shape[dim];
+      const out: NestedNumberArray[] = [];
+      for (let i = 0; i < this.shape[dim]; i++) out.push(build(dim + 1, offset + i * inner, inner));
+      return out;
+    };
+    return build(0, 0, this.size);
+  }
+
   /** A deep copy (new backing array). */
   clone(): Tensor {
-    return new Tensor(this.shape[0], this.shape[1], this.data.slice());
+    return new Tensor(this.shape, this.data.slice());
   }
 
-  /** `[r, c]` as text, for error messages. */
+  /** `[2, 3, 4]` as text, for error messages. */
   shapeString(): string {
-    return `[${this.shape[0]}, ${this.shape[1]}]`;
+    return formatShape(this.shape);
   }
 
-  /** True when both tensors have the same shape. */
+  /** True when both tensors have the same shape (same rank and dimensions). */
   sameShape(other: Tensor): boolean {
-    return this.shape[0] === other.shape[0] && this.shape[1] === other.shape[1];
+    return shapesEqual(this.shape, other.shape);
+  }
+}
+
+/** A zero-filled backing array; an allocation the engine refuses becomes an error naming the shape. */
+function allocate(shape: readonly number[], size: number): Float32Array {
+  try {
+    return new Float32Array(size);
+  } catch {
+    const gb = (size * 4) / 2 ** 30;
+    throw new RangeError(
+      `Tensor: cannot allocate shape ${formatShape(shape)}: ${size} float32 elements (${gb.toFixed(1)} GiB) is more than this engine can hold`,
+    );
   }
 }
 
@@ -103,15 +226,10 @@ export class Tensor {
 const MAX_SHAPES_PER_FAMILY = 6;
 
 /** Buffers that took turns in the same slot (e.g. a layer's output at different batch sizes), by shape. */
-const families = new WeakMap<Tensor, Map<number, Tensor>>();
-
-/** A collision-free numeric key for a shape (cols < 2²¹), so lookups allocate no string. */
-function shapeKey(rows: number, cols: number): number {
-  return rows * 2097152 + cols;
-}
+const families = new WeakMap<Tensor, Map<string, Tensor>>();
 
 /**
- * A `[rows, cols]` buffer for a slot that last held `existing`: `existing` itself when the shape matches,
+ * A buffer of `shape` for a slot that last held `existing`: `existing` itself when the shape matches,
  * else a buffer of that shape used in the same slot before, else a new zero tensor (remembered for next
  * time, up to {@link MAX_SHAPES_PER_FAMILY} shapes per slot).
  *
@@ -119,15 +237,15 @@ function shapeKey(rows: number, cols: number): number {
  * also when batch sizes alternate (`fit` with a smaller last batch, validation after every epoch).
  * The contents of a reused buffer are stale: callers overwrite every element.
  */
-export function reuseOrAllocate(existing: Tensor | null | undefined, rows: number, cols: number): Tensor {
-  if (!existing) return new Tensor(rows, cols);
-  if (existing.shape[0] === rows && existing.shape[1] === cols) return existing;
-  const key = shapeKey(rows, cols);
+export function reuseOrAllocate(existing: Tensor | null | undefined, shape: readonly number[]): Tensor {
+  if (!existing) return new Tensor(shape);
+  if (shapesEqual(existing.shape, shape)) return existing;
+  const key = shape.join(',');
   let family = families.get(existing);
   const known = family?.get(key);
   if (known !== undefined) return known;
   if (family === undefined) {
-    family = new Map([[shapeKey(existing.shape[0], existing.shape[1]), existing]]);
+    family = new Map([[existing.shape.join(','), existing]]);
     families.set(existing, family);
   }
   if (family.size >= MAX_SHAPES_PER_FAMILY) {
@@ -139,7 +257,7 @@ export function reuseOrAllocate(existing: Tensor | null | undefined, rows: numbe
       break;
     }
   }
-  const created = new Tensor(rows, cols);
+  const created = new Tensor(shape);
   family.set(key, created);
   families.set(created, family);
   return created;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Random, setGlobalSeed } from '../../src/index.js';
-import { randomFor } from '../../src/data/random.js';
+import { randomFor } from '../../src/core/random.js';
 
 describe('Random', () => {
   it('is reproducible by seed and differs across seeds', () => {

@@ -3,7 +3,7 @@ import { Tensor, shuffle, toOneHot, trainTestSplit } from '../../src/index.js';
 
 /** x row i is [i, 10·i], label i mod 3: every row says which original row it was. */
 function indexed(n: number): { x: Tensor; y: Int32Array } {
-  const x = new Tensor(n, 2);
+  const x = new Tensor([n, 2]);
   const y = new Int32Array(n);
   for (let i = 0; i < n; i++) {
     x.data[2 * i] = i;

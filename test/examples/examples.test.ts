@@ -129,6 +129,9 @@ describe('examples/mnist.ts on a tiny synthetic IDX set the test writes', () => 
     const r = await runExample('mnist.ts', ['--data', folder, '--epochs', '20', '--batch-size', '16', '--hidden', '16', '--lr', '0.01']);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toContain('90 training and 30 test images of 36 pixels, 3 classes');
+    // progress per batch (fitAsync's onBatchEnd): 6 batches of ≤ 16 rows per epoch, 20 epochs
+    expect(r.stdout).toMatch(/^batch +1\/120 +loss \d/m);
+    expect(r.stdout).toMatch(/^batch 120\/120 +loss \d/m);
     expect(heldOutAccuracy(r.stdout)).toBeGreaterThan(0.9); // the classes are plainly separable
   });
 

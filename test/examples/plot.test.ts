@@ -7,7 +7,7 @@ describe('decisionBoundaryPng', () => {
   it('colours each side of a known boundary with its lightened class colour and draws the points', () => {
     // class 0 left of x = 0, class 1 right of it, with certainty
     const predict = (p: Tensor) => {
-      const out = new Tensor(p.rows, 2);
+      const out = new Tensor([p.rows, 2]);
       for (let i = 0; i < p.rows; i++) out.data[2 * i + (p.get(i, 0) < 0 ? 0 : 1)] = 1;
       return out;
     };

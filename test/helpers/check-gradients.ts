@@ -69,7 +69,7 @@ export function checkLayerGradients(layer: Layer, x: Tensor, tfForward: TfLayerF
 
   // (b) TensorFlow.js: grads of L = Σ r ⊙ f(x, params), with the same r that gradCheck used
   const y = layer.forward(x, { training: true });
-  const r = new Tensor(y.rows, y.cols);
+  const r = new Tensor([y.rows, y.cols]);
   new Random(seed).fillUniform(r.data, -1, 1);
   const dinputs = layer.backward(r).data.slice();
   const params = layer.parameters();
@@ -129,7 +129,7 @@ export function checkLossGradients(
 
 /** A `[rows, cols]` tensor of uniform values in [low, high). */
 export function randomTensor(rows: number, cols: number, seed: number, low = -1, high = 1): Tensor {
-  const t = new Tensor(rows, cols);
+  const t = new Tensor([rows, cols]);
   new Random(seed).fillUniform(t.data, low, high);
   return t;
 }

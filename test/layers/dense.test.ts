@@ -91,7 +91,7 @@ describe('Dense', () => {
 
   it('rejects an input with the wrong number of columns, naming the layer and the shapes', () => {
     const layer = new Dense(2, 64);
-    expect(() => layer.forward(new Tensor(300, 3))).toThrow(
+    expect(() => layer.forward(new Tensor([300, 3]))).toThrow(
       'Dense(2→64).forward: input has 3 columns, expected 2 (input shape [300, 3])',
     );
   });
@@ -103,9 +103,9 @@ describe('Dense', () => {
 
   it('rejects a backward gradient of the wrong shape, and backward before forward', () => {
     const layer = new Dense(2, 3);
-    expect(() => layer.backward(new Tensor(4, 3))).toThrow('Dense(2→3).backward: called before forward');
-    layer.forward(new Tensor(4, 2));
-    expect(() => layer.backward(new Tensor(4, 2))).toThrow(
+    expect(() => layer.backward(new Tensor([4, 3]))).toThrow('Dense(2→3).backward: called before forward');
+    layer.forward(new Tensor([4, 2]));
+    expect(() => layer.backward(new Tensor([4, 2]))).toThrow(
       'Dense(2→3).backward: gradient shape [4, 2] does not match the forward output [4, 3]',
     );
   });

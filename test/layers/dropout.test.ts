@@ -45,7 +45,7 @@ describe('Dropout', () => {
   it('drops about `rate` of the units and scales the rest by 1/(1 − rate), keeping the mean', () => {
     const rate = 0.3;
     const layer = new Dropout({ rate, seed: 1 });
-    const x = new Tensor(500, 200);
+    const x = new Tensor([500, 200]);
     x.data.fill(1);
     const y = layer.forward(x, { training: true });
     const scaled = Math.fround(1 / (1 - rate));
@@ -82,7 +82,7 @@ describe('Dropout', () => {
   });
 
   it('draws a new mask each training forward, reproducibly from the seed', () => {
-    const x = new Tensor(8, 8);
+    const x = new Tensor([8, 8]);
     x.data.fill(1);
     const a = new Dropout({ rate: 0.5, seed: 9 });
     const b = new Dropout({ rate: 0.5, seed: 9 });
@@ -134,8 +134,8 @@ describe('Dropout', () => {
 
   it('rejects a backward gradient of the wrong shape', () => {
     const layer = new Dropout({ rate: 0.5 });
-    expect(() => layer.backward(new Tensor(1, 1))).toThrow('Dropout(0.5).backward: called before forward');
-    layer.forward(new Tensor(2, 2), { training: true });
-    expect(() => layer.backward(new Tensor(2, 3))).toThrow('Dropout(0.5).backward: gradient shape [2, 3] does not match the forward output [2, 2]');
+    expect(() => layer.backward(new Tensor([1, 1]))).toThrow('Dropout(0.5).backward: called before forward');
+    layer.forward(new Tensor([2, 2]), { training: true });
+    expect(() => layer.backward(new Tensor([2, 3]))).toThrow('Dropout(0.5).backward: gradient shape [2, 3] does not match the forward output [2, 2]');
   });
 });

@@ -54,7 +54,7 @@ describe('LeakyReLU', () => {
 
   it('rejects a backward gradient of the wrong shape', () => {
     const layer = new LeakyReLU();
-    layer.forward(new Tensor(3, 2));
-    expect(() => layer.backward(new Tensor(2, 3))).toThrow('LeakyReLU(α=0.01).backward: gradient shape [2, 3] does not match the forward output [3, 2]');
+    layer.forward(new Tensor([3, 2]));
+    expect(() => layer.backward(new Tensor([2, 3]))).toThrow('LeakyReLU(α=0.01).backward: gradient shape [2, 3] does not match the forward output [3, 2]');
   });
 });

@@ -25,8 +25,8 @@ describe('Linear', () => {
 
   it('rejects a backward gradient of the wrong shape', () => {
     const layer = new Linear();
-    expect(() => layer.backward(new Tensor(1, 1))).toThrow('Linear.backward: called before forward');
-    layer.forward(new Tensor(4, 1));
-    expect(() => layer.backward(new Tensor(4, 2))).toThrow('Linear.backward: gradient shape [4, 2] does not match the forward output [4, 1]');
+    expect(() => layer.backward(new Tensor([1, 1]))).toThrow('Linear.backward: called before forward');
+    layer.forward(new Tensor([4, 1]));
+    expect(() => layer.backward(new Tensor([4, 2]))).toThrow('Linear.backward: gradient shape [4, 2] does not match the forward output [4, 1]');
   });
 });

@@ -49,7 +49,7 @@ describe('Dense L1/L2 regularisation', () => {
   it('adds λ₁·sign(w) + 2λ₂·w to the gradients, with sign(0) = 0', () => {
     const layer = new Dense(1, 3, { weightL1: 0.5, weightL2: 0.25 });
     layer.weights.data.set([2, 0, -4]);
-    layer.forward(new Tensor(1, 1)); // x = 0, so the data part of dL/dW is 0
+    layer.forward(new Tensor([1, 1])); // x = 0, so the data part of dL/dW is 0
     layer.backward(Tensor.fromArray([[1, 1, 1]]));
     expect(Array.from(layer.dweights.data)).toEqual([0.5 + 1, 0, -0.5 - 2]);
     expect(Array.from(layer.dbiases.data)).toEqual([1, 1, 1]); // no bias penalty set

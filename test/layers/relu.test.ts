@@ -63,8 +63,8 @@ describe('ReLU', () => {
 
   it('rejects a gradient of the wrong shape', () => {
     const relu = new ReLU();
-    relu.forward(new Tensor(2, 3));
-    expect(() => relu.backward(new Tensor(3, 2))).toThrow(
+    relu.forward(new Tensor([2, 3]));
+    expect(() => relu.backward(new Tensor([3, 2]))).toThrow(
       'ReLU.backward: gradient shape [3, 2] does not match the forward output [2, 3]',
     );
   });

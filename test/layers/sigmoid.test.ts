@@ -43,8 +43,8 @@ describe('Sigmoid', () => {
   it('rejects NaN input and a backward gradient of the wrong shape', () => {
     const s = new Sigmoid();
     expect(() => s.forward(Tensor.fromArray([[Number.NaN]]))).toThrow('Sigmoid.forward: input: [1, 1] tensor holds NaN at row 0, column 0');
-    expect(() => s.backward(new Tensor(1, 1))).toThrow('Sigmoid.backward: called before forward');
-    s.forward(new Tensor(2, 3));
-    expect(() => s.backward(new Tensor(3, 2))).toThrow('Sigmoid.backward: gradient shape [3, 2] does not match the forward output [2, 3]');
+    expect(() => s.backward(new Tensor([1, 1]))).toThrow('Sigmoid.backward: called before forward');
+    s.forward(new Tensor([2, 3]));
+    expect(() => s.backward(new Tensor([3, 2]))).toThrow('Sigmoid.backward: gradient shape [3, 2] does not match the forward output [2, 3]');
   });
 });

@@ -39,7 +39,7 @@ describe('Tanh', () => {
   it('rejects infinite input and a backward gradient of the wrong shape', () => {
     const t = new Tanh();
     expect(() => t.forward(Tensor.fromArray([[1, Number.POSITIVE_INFINITY]]))).toThrow('Tanh.forward: input: [1, 2] tensor holds Infinity at row 0, column 1');
-    t.forward(new Tensor(2, 2));
-    expect(() => t.backward(new Tensor(2, 1))).toThrow('Tanh.backward: gradient shape [2, 1] does not match the forward output [2, 2]');
+    t.forward(new Tensor([2, 2]));
+    expect(() => t.backward(new Tensor([2, 1]))).toThrow('Tanh.backward: gradient shape [2, 1] does not match the forward output [2, 2]');
   });
 });

@@ -17,7 +17,7 @@ function tfBce(yTrue: Tensor) {
 }
 
 function binaryTargets(rows: number, cols: number, seed: number): Tensor {
-  const t = new Tensor(rows, cols);
+  const t = new Tensor([rows, cols]);
   const rng = new Random(seed);
   for (let i = 0; i < t.size; i++) t.data[i] = rng.int(2);
   return t;
@@ -66,11 +66,11 @@ describe('BinaryCrossEntropy', () => {
   });
 
   it('rejects label arrays, wrong shapes, targets outside [0, 1] and NaN predictions, by message', () => {
-    const yPred = new Tensor(2, 1);
+    const yPred = new Tensor([2, 1]);
     expect(() => loss.forward(yPred, [0, 1])).toThrow(
       'BinaryCrossEntropy.forward: targets must be a [batch, outputs] Tensor shaped like the predictions [2, 1], got an array of 2 labels',
     );
-    expect(() => loss.backward(yPred, new Tensor(1, 2))).toThrow(
+    expect(() => loss.backward(yPred, new Tensor([1, 2]))).toThrow(
       'BinaryCrossEntropy.backward: targets have shape [1, 2], predictions have shape [2, 1]',
     );
     expect(() => loss.forward(yPred, Tensor.fromArray([[0], [2]]))).toThrow(

@@ -76,7 +76,7 @@ describe('CategoricalCrossEntropy', () => {
     expect(() => loss.forward(randomProbabilities(3, 2, 1), [0, 1])).toThrow(
       'CategoricalCrossEntropy.forward: got 2 labels for 3 predictions (shape [3, 2])',
     );
-    expect(() => loss.forward(randomProbabilities(3, 2, 1), new Tensor(3, 3))).toThrow(
+    expect(() => loss.forward(randomProbabilities(3, 2, 1), new Tensor([3, 3]))).toThrow(
       'CategoricalCrossEntropy.forward: one-hot labels have shape [3, 3], predictions have shape [3, 2]',
     );
     expect(() => loss.forward(randomProbabilities(1, 2, 1), Tensor.fromArray([[0.5, 0.4]]))).toThrow(

@@ -49,13 +49,13 @@ describe('MeanAbsoluteError', () => {
   });
 
   it('rejects label arrays, wrong shapes and non-finite values, by message', () => {
-    expect(() => loss.backward(new Tensor(2, 2), new Int32Array(2))).toThrow(
+    expect(() => loss.backward(new Tensor([2, 2]), new Int32Array(2))).toThrow(
       'MeanAbsoluteError.backward: targets must be a [batch, outputs] Tensor shaped like the predictions [2, 2], got an array of 2 labels',
     );
-    expect(() => loss.forward(new Tensor(2, 2), new Tensor(2, 1))).toThrow(
+    expect(() => loss.forward(new Tensor([2, 2]), new Tensor([2, 1]))).toThrow(
       'MeanAbsoluteError.forward: targets have shape [2, 1], predictions have shape [2, 2]',
     );
-    expect(() => loss.forward(new Tensor(1, 1), Tensor.fromArray([[Number.NaN]]))).toThrow(
+    expect(() => loss.forward(new Tensor([1, 1]), Tensor.fromArray([[Number.NaN]]))).toThrow(
       'MeanAbsoluteError.forward: targets: [1, 1] tensor holds NaN at row 0, column 0',
     );
   });

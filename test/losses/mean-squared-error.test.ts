@@ -41,15 +41,15 @@ describe('MeanSquaredError', () => {
   });
 
   it('rejects label arrays, wrong shapes and non-finite values, by message', () => {
-    expect(() => loss.forward(new Tensor(3, 1), [1, 2, 3])).toThrow(
+    expect(() => loss.forward(new Tensor([3, 1]), [1, 2, 3])).toThrow(
       'MeanSquaredError.forward: targets must be a [batch, outputs] Tensor shaped like the predictions [3, 1], got an array of 3 labels',
     );
-    expect(() => loss.backward(new Tensor(3, 1), new Tensor(3, 2))).toThrow(
+    expect(() => loss.backward(new Tensor([3, 1]), new Tensor([3, 2]))).toThrow(
       'MeanSquaredError.backward: targets have shape [3, 2], predictions have shape [3, 1]',
     );
-    expect(() => loss.forward(Tensor.fromArray([[Number.POSITIVE_INFINITY]]), new Tensor(1, 1))).toThrow(
+    expect(() => loss.forward(Tensor.fromArray([[Number.POSITIVE_INFINITY]]), new Tensor([1, 1]))).toThrow(
       'MeanSquaredError.forward: predictions: [1, 1] tensor holds Infinity at row 0, column 0',
     );
-    expect(() => loss.forward(new Tensor(0, 1), new Tensor(0, 1))).toThrow('MeanSquaredError.forward: predictions are empty (shape [0, 1])');
+    expect(() => loss.forward(new Tensor([0, 1]), new Tensor([0, 1]))).toThrow('MeanSquaredError.forward: predictions are empty (shape [0, 1])');
   });
 });

@@ -14,8 +14,8 @@ describe('binaryAccuracy', () => {
     fc.assert(
       fc.property(fc.integer({ min: 1, max: 20 }), fc.integer({ min: 1, max: 4 }), fc.integer({ min: 0, max: 1e6 }), (n, j, seed) => {
         const rng = new Random(seed);
-        const p = new Tensor(n, j);
-        const y = new Tensor(n, j);
+        const p = new Tensor([n, j]);
+        const y = new Tensor([n, j]);
         let correct = 0;
         for (let i = 0; i < n * j; i++) {
           p.data[i] = rng.uniform();
@@ -33,10 +33,10 @@ describe('binaryAccuracy', () => {
   });
 
   it('rejects class-index labels and mismatched shapes, by message', () => {
-    expect(() => binaryAccuracy.compute(new Tensor(2, 1), [0, 1])).toThrow(
+    expect(() => binaryAccuracy.compute(new Tensor([2, 1]), [0, 1])).toThrow(
       'binaryAccuracy: targets must be a [batch, outputs] Tensor shaped like the predictions [2, 1], got an array of 2 labels',
     );
-    expect(() => binaryAccuracy.compute(new Tensor(2, 1), new Tensor(2, 2))).toThrow(
+    expect(() => binaryAccuracy.compute(new Tensor([2, 1]), new Tensor([2, 2]))).toThrow(
       'binaryAccuracy: targets have shape [2, 2], predictions have shape [2, 1]',
     );
   });

@@ -69,7 +69,7 @@ describe('RegressionAccuracy', () => {
   it('rejects bad options and class-index labels, by message', () => {
     expect(() => new RegressionAccuracy({ precision: 0 })).toThrow('RegressionAccuracy: precision must be a finite number > 0, got 0');
     expect(() => new RegressionAccuracy({ divisor: -1 })).toThrow('RegressionAccuracy: divisor must be a finite number > 0, got -1');
-    expect(() => new RegressionAccuracy().compute(new Tensor(1, 1), [0])).toThrow(
+    expect(() => new RegressionAccuracy().compute(new Tensor([1, 1]), [0])).toThrow(
       'regressionAccuracy: targets must be a [batch, outputs] Tensor shaped like the predictions [1, 1], got an array of 1 labels',
     );
   });

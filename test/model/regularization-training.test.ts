@@ -4,7 +4,7 @@ import { randomTensor } from '../helpers/check-gradients.js';
 
 function data(): { x: Tensor; y: Tensor } {
   const x = randomTensor(20, 2, 1, -1, 1);
-  const y = new Tensor(20, 1);
+  const y = new Tensor([20, 1]);
   for (let i = 0; i < 20; i++) y.data[i] = x.data[2 * i] + x.data[2 * i + 1] > 0 ? 1 : 0;
   return { x, y };
 }

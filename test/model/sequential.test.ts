@@ -140,7 +140,7 @@ describe('Sequential', () => {
 
   it('reports a shape mismatch between layers by the layer that received it', () => {
     const model = new Sequential([new Dense(2, 5), new ReLU(), new Dense(4, 3)]);
-    expect(() => model.forward(new Tensor(10, 2))).toThrow(
+    expect(() => model.forward(new Tensor([10, 2]))).toThrow(
       'Dense(4→3).forward: input has 5 columns, expected 4 (input shape [10, 5])',
     );
   });

@@ -109,10 +109,10 @@ describe('Sequential.toJSON / fromJSON', () => {
         this.name = `Scale(${factor})`;
       }
       forward(x: Tensor): Tensor {
-        return new Tensor(x.rows, x.cols, x.data.map((v) => v * this.factor));
+        return new Tensor([x.rows, x.cols], x.data.map((v) => v * this.factor));
       }
       backward(d: Tensor): Tensor {
-        return (this.dinputs = new Tensor(d.rows, d.cols, d.data.map((v) => v * this.factor)));
+        return (this.dinputs = new Tensor([d.rows, d.cols], d.data.map((v) => v * this.factor)));
       }
       parameters(): Parameter[] {
         return [];

@@ -78,7 +78,7 @@ describe('Sequential.fit', () => {
     let weighted = 0;
     for (let start = 0; start < 300; start += 64) {
       const end = Math.min(start + 64, 300);
-      const xb = new Tensor(end - start, 2, data.x.data.slice(start * 2, end * 2));
+      const xb = new Tensor([end - start, 2], data.x.data.slice(start * 2, end * 2));
       weighted += twin.trainStep(xb, data.y.slice(start, end)) * (end - start);
     }
     expect(log.loss).toBe(weighted / 300);
@@ -184,7 +184,7 @@ describe('bad input is rejected before any work starts', () => {
     ],
     [
       'x with the wrong number of features',
-      (m) => m.fit(new Tensor(300, 3), data.y),
+      (m) => m.fit(new Tensor([300, 3]), data.y),
       'Sequential.fit: x [300, 3] does not fit the model: Dense(2→64).forward: input has 3 columns, expected 2',
     ],
     [

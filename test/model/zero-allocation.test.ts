@@ -68,7 +68,7 @@ function model(widths: number[], optimizer: Optimizer): Sequential {
 
 function batch(rows: number, cols: number, classes: number, seed: number): { x: Tensor; y: Int32Array } {
   const rng = new Random(seed);
-  const x = new Tensor(rows, cols);
+  const x = new Tensor([rows, cols]);
   rng.fillUniform(x.data, 0, 1);
   const y = new Int32Array(rows);
   for (let i = 0; i < rows; i++) y[i] = rng.int(classes);

@@ -46,18 +46,11 @@ function elementwise<L extends Layer>(layerClass: new () => L, handgradName: str
   };
 }
 
-/** Flattens a rank > 2 value to `[batch, features]` in handgrad's channels-last element order. */
-function flattenChannelsLast(graph: OnnxGraph, shaped: ShapedLayer, name: string): void {
-  if (shaped.inputShape.length === 1) return;
-  graph.ensureLayout('channels-last', shaped.inputShape.length + 1, name);
-  graph.apply('Flatten', `${name}_flatten`, [], [{ name: 'axis', int: 1 }]);
-}
-
 register<Dense>({
   layerClass: Dense,
   describe: 'Dense → Gemm',
-  convert(layer, graph, shaped, name) {
-    flattenChannelsLast(graph, shaped, name);
+  convert(layer, graph, _shaped, name) {
+    // Dense takes [batch, nIn] only (a Flatten comes first for images), so Gemm sees a matrix.
     // Gemm: Y = A·B + C with A the batch [N, nIn], B = W [nIn, nOut] (transB = 0), C = b broadcast over rows.
     const w = graph.constant(`${name}.weights`, [layer.nIn, layer.nOut], layer.weights.data);
     const b = graph.constant(`${name}.biases`, [layer.nOut], layer.biases.data);

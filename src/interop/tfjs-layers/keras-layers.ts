@@ -59,11 +59,9 @@ function registerActivation<L extends Layer>(layerClass: new () => L, handgradNa
 registerExport<Dense>({
   layerClass: Dense,
   describe: 'Dense → Dense',
-  toKeras(layer, shaped) {
-    const out: KerasLayerOut[] = [];
-    // handgrad's Dense reads a multi-axis example as one flat row; Keras's would act on the last axis only.
-    if (shaped.inputShape.length > 1) out.push({ className: 'Flatten', nameStem: 'flatten', config: {}, weights: [] });
-    out.push({
+  toKeras(layer) {
+    // Dense takes [batch, nIn] only (a Flatten comes first for images), as Keras's Dense on flat examples.
+    return [{
       className: 'Dense',
       nameStem: 'dense',
       config: { units: layer.nOut, activation: 'linear', use_bias: true },
@@ -71,8 +69,7 @@ registerExport<Dense>({
         { suffix: 'kernel', shape: [layer.nIn, layer.nOut], data: layer.weights.data },
         { suffix: 'bias', shape: [layer.nOut], data: layer.biases.data },
       ],
-    });
-    return out;
+    }];
   },
 });
 registerActivation(ReLU, 'ReLU', 'relu');

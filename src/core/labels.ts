@@ -55,7 +55,7 @@ export function validateLabels(op: string, yPred: Tensor, labels: Labels): void 
 /** Integer labels as a `[batch, classes]` one-hot tensor (one-hot tensors are returned as they are). */
 export function toOneHot(labels: Labels, classes: number): Tensor {
   if (labels instanceof Tensor) return labels;
-  const t = new Tensor(labels.length, classes);
+  const t = new Tensor([labels.length, classes]);
   for (let i = 0; i < labels.length; i++) {
     const c = labels[i];
     if (!Number.isInteger(c) || c < 0 || c >= classes) {
