@@ -37,14 +37,19 @@ describe('browser bundle', () => {
         out.losses.push([history[0].loss, history[history.length - 1].loss]);
       }
       out.json = JSON.stringify(new Sequential([new Dense(2, 2, { seed: 1 })]).toJSON()).length;
+      const exported = new Sequential([new Dense(2, 3, { seed: 1 }), new Softmax()], { inputShape: [2] });
+      out.onnx = handgrad.exportOnnx(exported).length;
+      out.tfjs = handgrad.exportTfjsLayers(exported).weightData.byteLength;
       out;`;
-    // A fresh context has only the ECMAScript globals, plus the WebAssembly and atob APIs a browser also has.
-    const context = { WebAssembly, atob };
-    const out = runInNewContext(script, context) as { kernels: string[]; losses: [number, number][]; json: number };
+    // A fresh context has only the ECMAScript globals, plus the WebAssembly, atob and TextEncoder APIs a browser also has.
+    const context = { WebAssembly, atob, TextEncoder };
+    const out = runInNewContext(script, context) as { kernels: string[]; losses: [number, number][]; json: number; onnx: number; tfjs: number };
 
     expect(typeof (context as Record<string, unknown>).process).toBe('undefined');
     expect(out.kernels).toEqual(['wasm', 'js']);
     for (const [first, last] of out.losses) expect(last).toBeLessThan(0.8 * first);
     expect(out.json).toBeGreaterThan(0);
+    expect(out.onnx).toBeGreaterThan(4 * 9); // the 9 float32 parameters and the graph around them
+    expect(out.tfjs).toBe(4 * 9);
   });
 });

@@ -13,7 +13,7 @@ const VARINT = 0;
 const LENGTH_DELIMITED = 2;
 const FIXED32 = 5;
 
-const utf8 = new TextEncoder();
+let utf8: TextEncoder | null = null; // created on first use, so merely importing handgrad needs no TextEncoder
 
 /** Builds one message's bytes field by field, in the order they are written. */
 export class ProtoWriter {
@@ -40,6 +40,7 @@ export class ProtoWriter {
 
   /** A UTF-8 string. */
   string(field: number, value: string): this {
+    utf8 ??= new TextEncoder();
     return this.bytes(field, utf8.encode(value));
   }
 
