@@ -88,7 +88,18 @@ export {
   type GradCheckReport,
   type GradCheckEntry,
   type GradCheckTarget,
-} from './gradcheck.js';
+} from './diagnostics/gradcheck.js';
+export {
+  checkLayer,
+  TFJS_TOLERANCE,
+  type LayerFactory,
+  type LayerCheckOptions,
+  type LayerCheckReport,
+  type TensorCheck,
+  type ContractCheck,
+} from './diagnostics/check-layer.js';
+export { formatLayerCheck } from './diagnostics/format-check.js';
+export type { TfjsReference, TfjsLike, TfTensorLike } from './diagnostics/tfjs-reference.js';
 
 export { exportOnnx, ONNX_OPSET_VERSION, ONNX_IR_VERSION, type OnnxExportOptions } from './interop/onnx/export-onnx.js';
 export type { ExportOptions } from './interop/model-shapes.js';

@@ -29,18 +29,25 @@ describe('src/ architecture rules', () => {
     expect(files.length).toBeGreaterThan(10);
   });
 
-  it('imports only relative modules (plus node: built-ins in src/io and src/node.ts)', () => {
+  it('imports only relative modules (plus node: built-ins in src/io, src/cli and src/node.ts)', () => {
     const offenders: string[] = [];
     for (const { path, text } of files) {
       for (const m of text.matchAll(importPattern)) {
         const spec = m[1] ?? m[2];
-        const nodeOnly = path.startsWith('io/') || path === 'node.ts';
+        const nodeOnly = path.startsWith('io/') || path.startsWith('cli/') || path === 'node.ts';
         if (spec.startsWith('.')) continue;
         if (nodeOnly && spec.startsWith('node:')) continue;
         offenders.push(`${path}: ${spec}`);
       }
     }
     expect(offenders).toEqual([]);
+  });
+
+  it('keeps the browser-safe entry free of the command line (src/cli is reached only through the bin)', () => {
+    for (const { path, text } of files) {
+      if (path.startsWith('cli/')) continue;
+      for (const m of text.matchAll(importPattern)) expect(`${path}: ${m[1] ?? m[2]}`).not.toMatch(/\/cli\//);
+    }
   });
 
   it('never mentions TensorFlow.js in code and never uses Math.random', () => {

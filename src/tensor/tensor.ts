@@ -1,3 +1,5 @@
+import { float64TensorsActive } from './float64-scope.js';
+
 /** A nested array of numbers following a tensor's shape, as {@link Tensor.toNestedArray} returns it. */
 export type NestedNumberArray = number | NestedNumberArray[];
 
@@ -69,7 +71,7 @@ export class Tensor {
     checkShape('Tensor', shape);
     const size = shapeSize(shape);
     if (data !== undefined) {
-      if (!(data instanceof Float32Array)) {
+      if (!(data instanceof Float32Array) && !(float64TensorsActive() && (data as unknown) instanceof Float64Array)) {
         throw new TypeError(`Tensor: data must be a Float32Array, got ${describe(data)}`);
       }
       if (data.length !== size) {
@@ -210,7 +212,8 @@ export class Tensor {
 /** A zero-filled backing array; an allocation the engine refuses becomes an error naming the shape. */
 function allocate(shape: readonly number[], size: number): Float32Array {
   try {
-    return new Float32Array(size);
+    // Float64Array only inside the gradient checker's float64 scope (see float64-scope.ts).
+    return float64TensorsActive() ? (new Float64Array(size) as unknown as Float32Array) : new Float32Array(size);
   } catch {
     const gb = (size * 4) / 2 ** 30;
     throw new RangeError(

@@ -1,9 +1,9 @@
-import { Random } from './core/random.js';
-import type { Layer } from './layers/layer.js';
-import type { Labels } from './core/labels.js';
-import type { Loss } from './losses/loss.js';
-import type { Sequential } from './model/sequential.js';
-import { Tensor } from './tensor/tensor.js';
+import { Random } from '../core/random.js';
+import type { Layer } from '../layers/layer.js';
+import type { Labels } from '../core/labels.js';
+import type { Loss } from '../losses/loss.js';
+import type { Sequential } from '../model/sequential.js';
+import { Tensor } from '../tensor/tensor.js';
 
 /** Options for the gradient checkers. */
 export interface GradCheckOptions {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { Dense, Tensor, gradCheck, type Layer, type Parameter } from '../src/index.js';
-import { randomTensor } from './helpers/check-gradients.js';
+import { Dense, Tensor, gradCheck, type Layer, type Parameter } from '../../src/index.js';
+import { randomTensor } from '../helpers/check-gradients.js';
 
 /** A user-defined layer y = x² with a deliberately wrong backward (2x + 0.1), to prove the checker catches it. */
 class BrokenSquare implements Layer {

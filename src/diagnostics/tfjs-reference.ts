@@ -1,0 +1,56 @@
+import { Tensor } from '../tensor/tensor.js';
+
+/*
+ * handgrad never imports TensorFlow.js: a user who wants it as a second reference hands over their own
+ * tfjs-core module (with a backend and the gradients registered) and the forward pass written in its ops.
+ * These structural types name only the few functions used here.
+ */
+
+/** A tfjs tensor, as far as the checker uses it. */
+export interface TfTensorLike {
+  readonly shape: number[];
+  dataSync(): ArrayLike<number>;
+}
+
+/** The part of the `@tensorflow/tfjs-core` module the checker calls. */
+export interface TfjsLike {
+  tensor(values: Float32Array, shape: number[], dtype: 'float32'): TfTensorLike;
+  grads(f: (...args: TfTensorLike[]) => TfTensorLike): (args: TfTensorLike[]) => TfTensorLike[];
+  sum(x: TfTensorLike): TfTensorLike;
+  mul(a: TfTensorLike, b: TfTensorLike): TfTensorLike;
+  tidy<T>(fn: () => T): T;
+}
+
+/**
+ * A layer's forward pass written in TensorFlow.js ops: `forward(x, params)` with the parameters by name
+ * (as the layer's `parameters()` names them). Export it from your layer module as `tfjs` for
+ * `handgrad check` to compare your backward with tfjs autodiff too.
+ */
+export interface TfjsReference {
+  /** Your tfjs-core module, e.g. `import * as tf from '@tensorflow/tfjs-core'` with a backend loaded. */
+  readonly tf: TfjsLike;
+  forward(x: TfTensorLike, params: Record<string, TfTensorLike>): TfTensorLike;
+}
+
+/**
+ * dL/dx and dL/dθ of `L = Σ r ⊙ forward(x, θ)` by tfjs autodiff, as float64 arrays: input first, then the
+ * parameters in the order given.
+ */
+export function compareWithTfjs(
+  reference: TfjsReference,
+  x: Tensor,
+  r: Tensor,
+  params: readonly { name: string; value: Tensor }[],
+): Float64Array[] {
+  const { tf } = reference;
+  const toTf = (t: Tensor): TfTensorLike => tf.tensor(Float32Array.from(t.data), [...t.shape], 'float32');
+  return tf.tidy(() => {
+    const weights = toTf(r);
+    const grads = tf.grads((input: TfTensorLike, ...values: TfTensorLike[]) => {
+      const named: Record<string, TfTensorLike> = {};
+      params.forEach((p, k) => (named[p.name] = values[k]));
+      return tf.sum(tf.mul(weights, reference.forward(input, named)));
+    })([toTf(x), ...params.map((p) => toTf(p.value))]);
+    return grads.map((g) => Float64Array.from(g.dataSync()));
+  });
+}
