@@ -12,7 +12,7 @@ import { dirname, relative } from 'node:path';
 import { Command } from 'commander';
 import { Adam, Dense, Linear, MeanAbsoluteError, MeanSquaredError, ReLU, Sequential, Tensor } from '../src/index.js';
 import { integer, nonNegativeNumber, parseOrExit, positiveInteger, run } from './lib/cli.js';
-import { linePlotPng } from './lib/line-plot.js';
+import { lineChartPng } from './lib/line-chart.js';
 import { createProgress } from './lib/progress.js';
 
 interface Flags {
@@ -34,7 +34,7 @@ function sineData(n: number, offset = 0): { x: Tensor; y: Tensor } {
   return { x, y };
 }
 
-function main(): void {
+async function main(): Promise<void> {
   const flags = parseOrExit<Flags>(
     new Command('regression-sine')
       .description('Fit y = sin(2πx) with a Linear-output network and mean squared error; plot prediction vs target.')
@@ -82,10 +82,18 @@ function main(): void {
       `regression accuracy ${held.accuracy.toFixed(3)} (|ŷ − y| < std(y_train)/250)`,
   );
 
-  const png = linePlotPng([
-    { label: 'target', xs: test.x.data, ys: test.y.data, color: [60, 60, 60], width: 5 },
-    { label: 'prediction', xs: test.x.data, ys: prediction.data, color: [242, 142, 43], width: 2.5 },
-  ], { xLabel: 'x', yLabel: 'y' });
+  const png = await lineChartPng(
+    [
+      { label: 'target sin(2πx)', xs: test.x.data, ys: test.y.data, color: '#3c3c3c', width: 5 },
+      { label: 'prediction', xs: test.x.data, ys: prediction.data, color: '#f28e2c', width: 2.5 },
+    ],
+    {
+      title: 'Regression: network prediction vs target on held-out points',
+      subtitle: `${flags.epochs} epochs, held-out MSE ${held.loss.toExponential(2)}`,
+      xLabel: 'x',
+      yLabel: 'y',
+    },
+  );
   mkdirSync(dirname(flags.out), { recursive: true });
   writeFileSync(flags.out, png);
   const shown = relative(process.cwd(), flags.out);

@@ -26,7 +26,7 @@ import {
   type Optimizer,
 } from '../src/index.js';
 import { integer, nonNegativeNumber, parseOrExit, positiveInteger } from './lib/cli.js';
-import { decisionBoundaryPng } from './lib/plot.js';
+import { decisionBoundaryPng } from './lib/decision-boundary.js';
 import { addExportOptions, exportTrained, type ExportFlags } from './lib/export.js';
 import { createProgress } from './lib/progress.js';
 
@@ -114,7 +114,9 @@ async function main(): Promise<void> {
   console.log(`held-out accuracy: ${held.accuracy.toFixed(3)} (loss ${held.loss.toFixed(4)}; ${heldOut.x.rows} fresh points, seed ${flags.seed + 1})`);
   console.log(`training time: ${seconds.toFixed(1)} s`);
 
-  const png = decisionBoundaryPng((points) => model.predict(points), train.x, train.y);
+  const png = await decisionBoundaryPng((points) => model.predict(points), train.x, train.y, {
+    title: `Spiral classifier after ${flags.epochs} epochs (training accuracy ${trained.accuracy.toFixed(3)})`,
+  });
   mkdirSync(dirname(flags.out), { recursive: true });
   writeFileSync(flags.out, png);
   const shown = relative(process.cwd(), flags.out);

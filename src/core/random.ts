@@ -1,3 +1,5 @@
+import { checkSeed } from './validate.js';
+
 /**
  * A small, fast, seedable pseudo-random generator (sfc32, seeded through splitmix32) with a normal
  * sampler. Every source of randomness in handgrad — initialisers, data generators, shuffling, dropout —
@@ -11,11 +13,11 @@ export class Random {
   /** Second value of the last Box–Muller pair, served by the next `normal()` call. */
   private spareNormal: number | null = null;
 
-  /** @param seed - any finite number; integers are typical. */
+  /** @param seed - a safe integer (|seed| < 2⁵³); seeds that differ in any bit give different streams. */
   constructor(seed: number) {
-    if (!Number.isFinite(seed)) throw new RangeError(`Random: seed must be a finite number, got ${seed}`);
+    checkSeed('Random', 'seed', seed);
     // splitmix32 spreads the seed's bits over the four state words, so nearby seeds give unrelated streams.
-    let s = (Math.trunc(seed) ^ 0x9e3779b9) >>> 0;
+    let s = (seed ^ 0x9e3779b9) >>> 0; // the low 32 bits (seed ^ … takes them, two's complement)
     const next = (): number => {
       s = (s + 0x9e3779b9) >>> 0;
       let z = s;
@@ -27,6 +29,13 @@ export class Random {
     this.b = next();
     this.c = next();
     this.d = next();
+    // The high bits (0 for seeds in [0, 2³²), which keeps their streams unchanged) go into two words.
+    const high = Math.floor(seed / 4294967296) >>> 0;
+    if (high !== 0) {
+      s = (s ^ high) >>> 0;
+      this.c ^= next();
+      this.d ^= next();
+    }
     for (let i = 0; i < 12; i++) this.nextUint32();
   }
 
@@ -124,10 +133,14 @@ let globalRandom = new Random(42);
  * becomes reproducible with one call (like `torch.manual_seed`).
  */
 export function setGlobalSeed(seed: number): void {
-  globalRandom = new Random(seed);
+  globalRandom = new Random(checkSeed('setGlobalSeed', 'seed', seed));
 }
 
-/** A generator for `seed`, or a fresh stream forked from the default generator when `seed` is undefined. */
-export function randomFor(seed: number | undefined): Random {
-  return seed === undefined ? globalRandom.fork() : new Random(seed);
+/**
+ * A generator for `seed`, or a fresh stream forked from the default generator when `seed` is undefined.
+ * @throws naming `op` unless `seed` is undefined or a safe integer
+ */
+export function randomFor(seed: number | undefined, op = 'randomFor'): Random {
+  if (seed === undefined) return globalRandom.fork();
+  return new Random(checkSeed(op, 'seed', seed));
 }

@@ -16,12 +16,6 @@ export interface ToyDataOptions {
   seed?: number;
 }
 
-/** Throws unless `value` is an integer ≥ 1. */
-export function checkCount(op: string, name: string, value: number): number {
-  if (!Number.isInteger(value) || value < 1) throw new RangeError(`${op}: ${name} must be an integer ≥ 1, got ${value}`);
-  return value;
-}
-
 /** Value i of `n` evenly spaced values from `start` to `stop` inclusive (numpy's `linspace`); `start` when n = 1. */
 export function linspace(start: number, stop: number, n: number, i: number): number {
   return n === 1 ? start : start + ((stop - start) * i) / (n - 1);

@@ -64,6 +64,6 @@ export function checkPairs(op: string, x: Tensor, y: Labels): void {
  */
 export function shuffle(x: Tensor, y: Labels, options: ShuffleOptions = {}): Dataset {
   checkPairs('shuffle', x, y);
-  const order = permutation(x.rows, randomFor(options.seed));
+  const order = permutation(x.rows, randomFor(options.seed, 'shuffle'));
   return { x: takeRows(x, order), y: takeLabels(y, order) };
 }

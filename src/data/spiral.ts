@@ -1,5 +1,6 @@
 import { Tensor } from '../tensor/tensor.js';
-import { checkCount, linspace, type ClassificationData, type ToyDataOptions } from './classification-data.js';
+import { checkInteger } from '../core/validate.js';
+import { linspace, type ClassificationData, type ToyDataOptions } from './classification-data.js';
 import { randomFor } from '../core/random.js';
 
 /**
@@ -13,9 +14,9 @@ import { randomFor } from '../core/random.js';
  * @returns `x` of shape `[samples · classes, 2]` and labels `y`
  */
 export function spiralData(options: ToyDataOptions = {}): ClassificationData {
-  const samples = checkCount('spiralData', 'samples', options.samples ?? 100);
-  const classes = checkCount('spiralData', 'classes', options.classes ?? 3);
-  const rng = randomFor(options.seed);
+  const samples = checkInteger('spiralData', 'samples', options.samples ?? 100, { min: 1 });
+  const classes = checkInteger('spiralData', 'classes', options.classes ?? 3, { min: 1 });
+  const rng = randomFor(options.seed, 'spiralData');
   const x = new Tensor([samples * classes, 2]);
   const y = new Int32Array(samples * classes);
   for (let k = 0; k < classes; k++) {

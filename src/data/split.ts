@@ -1,3 +1,4 @@
+import { checkBoolean, checkNumber, checkOptions, checkSeed } from '../core/validate.js';
 import type { Labels } from '../core/labels.js';
 import { randomFor } from '../core/random.js';
 import { checkPairs, permutation, takeLabels, takeRows } from './shuffle.js';
@@ -28,17 +29,17 @@ export interface Split {
 export function trainTestSplit(x: Tensor, y: Labels, options: SplitOptions = {}): Split {
   const op = 'trainTestSplit';
   checkPairs(op, x, y);
-  const fraction = options.testFraction ?? 0.2;
-  if (!(fraction > 0 && fraction < 1)) {
-    throw new RangeError(`${op}: testFraction must be a number in (0, 1), got ${fraction}`);
-  }
+  checkOptions(op, 'options', options, ['testFraction', 'shuffle', 'seed']);
+  const fraction = checkNumber(op, 'testFraction', options.testFraction ?? 0.2, { min: 0, max: 1, minExclusive: true, maxExclusive: true });
+  const shuffle = checkBoolean(op, 'shuffle', options.shuffle ?? true);
+  if (options.seed !== undefined) checkSeed(op, 'seed', options.seed);
   const n = x.rows;
   const nTest = Math.round(n * fraction);
   if (nTest === 0 || nTest === n) {
     throw new RangeError(`${op}: testFraction ${fraction} of ${n} rows leaves ${nTest === 0 ? 'the test' : 'the training'} set empty`);
   }
   let order: Int32Array;
-  if (options.shuffle ?? true) {
+  if (shuffle) {
     order = permutation(n, randomFor(options.seed));
   } else {
     order = new Int32Array(n);

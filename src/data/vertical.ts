@@ -1,5 +1,6 @@
 import { Tensor } from '../tensor/tensor.js';
-import { checkCount, type ClassificationData, type ToyDataOptions } from './classification-data.js';
+import { checkInteger } from '../core/validate.js';
+import { type ClassificationData, type ToyDataOptions } from './classification-data.js';
 import { randomFor } from '../core/random.js';
 
 /**
@@ -8,9 +9,9 @@ import { randomFor } from '../core/random.js';
  * @returns `x` of shape `[samples · classes, 2]` and labels `y`
  */
 export function verticalData(options: ToyDataOptions = {}): ClassificationData {
-  const samples = checkCount('verticalData', 'samples', options.samples ?? 100);
-  const classes = checkCount('verticalData', 'classes', options.classes ?? 3);
-  const rng = randomFor(options.seed);
+  const samples = checkInteger('verticalData', 'samples', options.samples ?? 100, { min: 1 });
+  const classes = checkInteger('verticalData', 'classes', options.classes ?? 3, { min: 1 });
+  const rng = randomFor(options.seed, 'verticalData');
   const x = new Tensor([samples * classes, 2]);
   const y = new Int32Array(samples * classes);
   for (let k = 0; k < classes; k++) {

@@ -1,9 +1,10 @@
 import { randomFor } from '../core/random.js';
 import { addRowVector, assertFinite, matmul, matmulTransA, matmulTransB, sumColumns } from '../tensor/ops.js';
 import { Tensor } from '../tensor/tensor.js';
-import { initializeWeights, type InitializerName } from './initializers.js';
+import { INITIALIZERS, initializeWeights, type InitializerName } from './initializers.js';
 import { checkBackwardShape, type ForwardOptions, type Layer, type Parameter } from './layer.js';
-import { addPenaltyGradient, checkStrength, penalty, type PenaltyStrengths } from './regularization.js';
+import { checkEnum, checkInteger, checkNumber, checkOptions, checkSeed } from '../core/validate.js';
+import { addPenaltyGradient, penalty, type PenaltyStrengths } from './regularization.js';
 
 /** Options for {@link Dense}. */
 export interface DenseOptions {
@@ -20,6 +21,10 @@ export interface DenseOptions {
   /** L2 strength λ on the biases: adds λ·Σb² to the loss. Default 0. */
   biasL2?: number;
 }
+
+const DENSE_OPTIONS = ['seed', 'initializer', 'weightL1', 'weightL2', 'biasL1', 'biasL2'] as const;
+/** Most weights one layer may hold: what one Float32Array can (2³¹ − 1 elements on 64-bit V8). */
+const MAX_WEIGHTS = 2 ** 31 - 1;
 
 /**
  * Fully connected layer: `Y = X · W + b`.
@@ -59,14 +64,20 @@ export class Dense implements Layer {
   private output: Tensor | null = null;
 
   constructor(nIn: number, nOut: number, options: DenseOptions = {}) {
-    if (!Number.isInteger(nIn) || !Number.isInteger(nOut) || nIn < 1 || nOut < 1) {
-      throw new RangeError(`Dense: nIn and nOut must be positive integers, got Dense(${nIn}, ${nOut})`);
+    checkInteger('Dense', 'nIn', nIn, { min: 1 });
+    checkInteger('Dense', 'nOut', nOut, { min: 1 });
+    const op = `Dense(${nIn}, ${nOut})`;
+    if (nIn * nOut > MAX_WEIGHTS) {
+      throw new RangeError(`${op}: ${nIn} × ${nOut} weights exceed the ${MAX_WEIGHTS} a Float32Array can hold`);
     }
     this.nIn = nIn;
     this.nOut = nOut;
-    const op = `Dense(${nIn}, ${nOut})`;
-    this.weightPenalty = { l1: checkStrength(op, 'weightL1', options.weightL1), l2: checkStrength(op, 'weightL2', options.weightL2) };
-    this.biasPenalty = { l1: checkStrength(op, 'biasL1', options.biasL1), l2: checkStrength(op, 'biasL2', options.biasL2) };
+    checkOptions(op, 'options', options, DENSE_OPTIONS);
+    const strength = (name: keyof DenseOptions): number => checkNumber(op, name, options[name] ?? 0, { min: 0 });
+    this.weightPenalty = { l1: strength('weightL1'), l2: strength('weightL2') };
+    this.biasPenalty = { l1: strength('biasL1'), l2: strength('biasL2') };
+    if (options.seed !== undefined) checkSeed(op, 'seed', options.seed);
+    if (options.initializer !== undefined) checkEnum(op, 'initializer', options.initializer, INITIALIZERS);
     this.options = { ...options };
     this.name = `Dense(${nIn}→${nOut})`;
     this.weights = new Tensor([nIn, nOut]);

@@ -1,3 +1,4 @@
+import { checkNumber, checkOptions, checkSeed, invalid } from '../core/validate.js';
 import { randomFor, type Random } from '../core/random.js';
 import { reuseOrAllocate, type Tensor } from '../tensor/tensor.js';
 import { checkBackwardShape, type ForwardOptions, type Layer, type Parameter } from './layer.js';
@@ -36,10 +37,10 @@ export class Dropout implements Layer {
   private output: Tensor | null = null;
 
   constructor(options: DropoutOptions) {
-    const rate = options?.rate;
-    if (!(typeof rate === 'number' && rate >= 0 && rate < 1)) {
-      throw new RangeError(`Dropout: rate must be a number in [0, 1), got ${String(rate)}`);
-    }
+    if (options === undefined) invalid('Dropout', 'options', 'an options object { rate, seed? }', options, true);
+    checkOptions('Dropout', 'options', options, ['rate', 'seed']);
+    const rate = checkNumber('Dropout', 'rate', options.rate, { min: 0, max: 1, maxExclusive: true });
+    if (options.seed !== undefined) checkSeed('Dropout', 'seed', options.seed);
     this.rate = rate;
     this.seed = options.seed;
     this.name = `Dropout(${rate})`;

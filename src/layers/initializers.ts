@@ -8,6 +8,9 @@ import type { Random } from '../core/random.js';
  */
 export type InitializerName = 'small' | 'he' | 'glorot';
 
+/** Every {@link InitializerName}. */
+export const INITIALIZERS: readonly InitializerName[] = ['small', 'he', 'glorot'];
+
 /** Fills a `[nIn, nOut]` weight array in place with the named initialiser's distribution. */
 export function initializeWeights(
   name: InitializerName,

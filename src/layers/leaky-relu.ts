@@ -1,3 +1,4 @@
+import { checkNumber, checkOptions } from '../core/validate.js';
 import { reuseOrAllocate, type Tensor } from '../tensor/tensor.js';
 import { checkBackwardShape, type ForwardOptions, type Layer, type Parameter } from './layer.js';
 
@@ -23,10 +24,8 @@ export class LeakyReLU implements Layer {
   private output: Tensor | null = null;
 
   constructor(options: LeakyReLUOptions = {}) {
-    const alpha = options.alpha ?? 0.01;
-    if (!(Number.isFinite(alpha) && alpha >= 0)) {
-      throw new RangeError(`LeakyReLU: alpha must be a finite number ≥ 0, got ${alpha}`);
-    }
+    checkOptions('LeakyReLU', 'options', options, ['alpha']);
+    const alpha = checkNumber('LeakyReLU', 'alpha', options.alpha ?? 0.01, { min: 0 });
     this.alpha = alpha;
     this.name = `LeakyReLU(α=${alpha})`;
   }

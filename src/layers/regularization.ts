@@ -17,15 +17,6 @@ export interface PenaltyStrengths {
   readonly l2: number;
 }
 
-/** Throws unless `value` is a finite number ≥ 0, naming `op` and `field`. */
-export function checkStrength(op: string, field: string, value: number | undefined): number {
-  const v = value ?? 0;
-  if (!(typeof v === 'number' && Number.isFinite(v) && v >= 0)) {
-    throw new RangeError(`${op}: ${field} must be a finite number ≥ 0, got ${String(value)}`);
-  }
-  return v;
-}
-
 /** `λ₁ Σ |w| + λ₂ Σ w²`, accumulated in float64. Zero (without a pass over w) when both strengths are 0. */
 export function penalty(w: Float32Array, { l1, l2 }: PenaltyStrengths): number {
   if (l1 === 0 && l2 === 0) return 0;

@@ -1,3 +1,4 @@
+import { checkOptions, checkPositive } from '../core/validate.js';
 import type { Labels } from '../core/labels.js';
 import { validateTargets } from '../losses/targets.js';
 import { Tensor } from '../tensor/tensor.js';
@@ -29,13 +30,10 @@ export class RegressionAccuracy implements Metric {
   private fixedPrecision: number | null;
 
   constructor(options: RegressionAccuracyOptions = {}) {
-    const { precision, divisor = 250 } = options;
-    if (precision !== undefined && !(Number.isFinite(precision) && precision > 0)) {
-      throw new RangeError(`RegressionAccuracy: precision must be a finite number > 0, got ${precision}`);
-    }
-    if (!(Number.isFinite(divisor) && divisor > 0)) {
-      throw new RangeError(`RegressionAccuracy: divisor must be a finite number > 0, got ${divisor}`);
-    }
+    const op = 'RegressionAccuracy';
+    const { precision, divisor = 250 } = checkOptions(op, 'options', options, ['precision', 'divisor']);
+    if (precision !== undefined) checkPositive(op, 'precision', precision);
+    checkPositive(op, 'divisor', divisor);
     this.divisor = divisor;
     this.fixedPrecision = precision ?? null;
   }

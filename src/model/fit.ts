@@ -4,7 +4,8 @@ import type { Labels } from '../core/labels.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { BatchBuffers } from './batches.js';
 import type { Sequential } from './sequential.js';
-import { checkDataset, checkInteger } from './validate.js';
+import { checkInteger, checkSeed } from '../core/validate.js';
+import { checkDataset } from './validate.js';
 
 /** Held-out data scored after every epoch. */
 export type ValidationData = readonly [x: Tensor, y: Labels] | { readonly x: Tensor; readonly y: Labels };
@@ -101,12 +102,12 @@ export type History = EpochLog[];
  */
 export function* fitSteps(op: string, model: Sequential, x: Tensor, y: Labels, options: FitOptions): Generator<void, History, void> {
   const { metric } = model.requireCompiled(op);
-  const epochs = checkInteger(op, 'epochs', options.epochs ?? 1, 1);
-  const initialEpoch = checkInteger(op, 'initialEpoch', options.initialEpoch ?? 0, 0);
+  const epochs = checkInteger(op, 'epochs', options.epochs ?? 1, { min: 1 });
+  const initialEpoch = checkInteger(op, 'initialEpoch', options.initialEpoch ?? 0, { min: 0 });
   if (initialEpoch >= epochs) {
     throw new RangeError(`${op}: initialEpoch (${initialEpoch}) must be below epochs (${epochs}): nothing would be trained`);
   }
-  const batchSizeOption = checkInteger(op, 'batchSize', options.batchSize ?? 32, 1);
+  const batchSizeOption = checkInteger(op, 'batchSize', options.batchSize ?? 32, { min: 1 });
   const shuffle = options.shuffle ?? true;
   const outputs = model.outputWidth(x, op);
   checkDataset(op, 'x', x, y, outputs);
@@ -124,6 +125,7 @@ export function* fitSteps(op: string, model: Sequential, x: Tensor, y: Labels, o
   const steps = Math.ceil(n / batchSize);
   const order = new Int32Array(n);
   for (let i = 0; i < n; i++) order[i] = i;
+  if (options.seed !== undefined) checkSeed(op, 'seed', options.seed);
   const shuffleSeed = shuffle ? (options.seed ?? randomFor(undefined).nextUint32()) : 0;
   const buffers = new BatchBuffers(x, y);
   const history: History = [];
@@ -191,5 +193,7 @@ function abortReason(signal: AbortSignalLike, op: string): unknown {
 
 /** The shuffling stream of one epoch: a generator seeded from (seed, epoch); Random's seeding mixes the bits. */
 function epochRandom(seed: number, epoch: number): Random {
-  return new Random((Math.trunc(seed) ^ Math.imul(epoch, 0x9e3779b1)) >>> 0);
+  // The low 32 bits mixed with the epoch; the high bits (0 for seeds below 2³²) kept, so every seed differs.
+  const high = Math.floor(seed / 4294967296);
+  return new Random(high * 4294967296 + ((seed ^ Math.imul(epoch, 0x9e3779b1)) >>> 0));
 }

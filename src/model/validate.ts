@@ -1,14 +1,6 @@
 import { labelCount, type Labels } from '../core/labels.js';
 import { Tensor } from '../tensor/tensor.js';
 
-/** Throws unless `value` is an integer ≥ `min`, naming the option. */
-export function checkInteger(op: string, name: string, value: number, min: number): number {
-  if (!Number.isInteger(value) || value < min) {
-    throw new RangeError(`${op}: ${name} must be an integer ≥ ${min}, got ${value}`);
-  }
-  return value;
-}
-
 /**
  * Checks a dataset before any work: x has rows, y has one target per row, and every target fits a
  * model whose output has `outputs` columns — class indices must be integers in [0, outputs), target

@@ -1,4 +1,5 @@
-import { Optimizer, checkPositive, type OptimizerOptions } from './optimizer.js';
+import { checkOptions, checkPositive } from '../core/validate.js';
+import { Optimizer, type OptimizerOptions } from './optimizer.js';
 
 /** Options for {@link AdaGrad}. */
 export interface AdaGradOptions extends OptimizerOptions {
@@ -20,7 +21,8 @@ export class AdaGrad extends Optimizer {
   readonly epsilon: number;
   protected readonly slotNames = ['cache'] as const;
 
-  constructor({ learningRate = 1, decay = 0, epsilon = 1e-7 }: AdaGradOptions = {}) {
+  constructor(options: AdaGradOptions = {}) {
+    const { learningRate = 1, decay = 0, epsilon = 1e-7 } = checkOptions('AdaGrad', 'options', options, ['learningRate', 'decay', 'epsilon']);
     super('AdaGrad', learningRate, decay);
     this.epsilon = checkPositive('AdaGrad', 'epsilon', epsilon);
   }

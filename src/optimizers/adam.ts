@@ -1,4 +1,5 @@
-import { Optimizer, checkHyperParameter, checkPositive, type OptimizerOptions } from './optimizer.js';
+import { checkNumber, checkOptions, checkPositive } from '../core/validate.js';
+import { Optimizer, type OptimizerOptions } from './optimizer.js';
 
 /** Options for {@link Adam}. */
 export interface AdamOptions extends OptimizerOptions {
@@ -27,11 +28,12 @@ export class Adam extends Optimizer {
   readonly beta2: number;
   protected readonly slotNames = ['momentum', 'cache'] as const;
 
-  constructor({ learningRate = 0.001, decay = 0, epsilon = 1e-7, beta1 = 0.9, beta2 = 0.999 }: AdamOptions = {}) {
+  constructor(options: AdamOptions = {}) {
+    const { learningRate = 0.001, decay = 0, epsilon = 1e-7, beta1 = 0.9, beta2 = 0.999 } = checkOptions('Adam', 'options', options, ['learningRate', 'decay', 'epsilon', 'beta1', 'beta2']);
     super('Adam', learningRate, decay);
     this.epsilon = checkPositive('Adam', 'epsilon', epsilon);
-    this.beta1 = checkHyperParameter('Adam', 'beta1', beta1, 0, 1);
-    this.beta2 = checkHyperParameter('Adam', 'beta2', beta2, 0, 1);
+    this.beta1 = checkNumber('Adam', 'beta1', beta1, { min: 0, max: 1, maxExclusive: true });
+    this.beta2 = checkNumber('Adam', 'beta2', beta2, { min: 0, max: 1, maxExclusive: true });
   }
 
   protected updateParameter(w: Float32Array, g: Float32Array, slots: Float32Array[], lr: number): void {

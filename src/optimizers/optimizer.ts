@@ -1,5 +1,6 @@
 import type { Parameter } from '../layers/layer.js';
 import type { Tensor } from '../tensor/tensor.js';
+import { checkNumber } from '../core/validate.js';
 
 /** Options every optimizer accepts. */
 export interface OptimizerOptions {
@@ -30,29 +31,6 @@ export interface OptimizerState {
   readonly slots: Readonly<Record<string, number[][]>>;
 }
 
-/** Throws unless `value` is a finite number > 0 (e.g. an epsilon). */
-export function checkPositive(op: string, name: string, value: number): number {
-  if (!(Number.isFinite(value) && value > 0)) throw new RangeError(`${op}: ${name} must be a finite number > 0, got ${value}`);
-  return value;
-}
-
-/** Throws unless `value` is a finite number in [min, max) (or [min, max] when `maxInclusive`). */
-export function checkHyperParameter(
-  op: string,
-  name: string,
-  value: number,
-  min: number,
-  max = Infinity,
-  maxInclusive = false,
-): number {
-  const ok = Number.isFinite(value) && value >= min && (maxInclusive ? value <= max : value < max);
-  if (!ok) {
-    const range = max === Infinity ? `a finite number ≥ ${min}` : `a number in [${min}, ${max}${maxInclusive ? ']' : ')'}`;
-    throw new RangeError(`${op}: ${name} must be ${range}, got ${value}`);
-  }
-  return value;
-}
-
 /**
  * The book's optimizer loop (Neural Networks from Scratch, ch. 10), shared by every algorithm:
  *
@@ -79,8 +57,8 @@ export abstract class Optimizer {
   private readonly state = new Map<Tensor, Float32Array[]>();
 
   protected constructor(op: string, learningRate: number, decay: number) {
-    this.learningRate = checkHyperParameter(op, 'learningRate', learningRate, 0);
-    this.decay = checkHyperParameter(op, 'decay', decay, 0);
+    this.learningRate = checkNumber(op, 'learningRate', learningRate, { min: 0 });
+    this.decay = checkNumber(op, 'decay', decay, { min: 0 });
   }
 
   /** The learning rate the next `step` will use: `learningRate / (1 + decay · iterations)`. */

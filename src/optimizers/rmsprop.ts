@@ -1,4 +1,5 @@
-import { Optimizer, checkHyperParameter, checkPositive, type OptimizerOptions } from './optimizer.js';
+import { checkNumber, checkOptions, checkPositive } from '../core/validate.js';
+import { Optimizer, type OptimizerOptions } from './optimizer.js';
 
 /** Options for {@link RMSProp}. */
 export interface RMSPropOptions extends OptimizerOptions {
@@ -23,10 +24,11 @@ export class RMSProp extends Optimizer {
   readonly rho: number;
   protected readonly slotNames = ['cache'] as const;
 
-  constructor({ learningRate = 0.001, decay = 0, epsilon = 1e-7, rho = 0.9 }: RMSPropOptions = {}) {
+  constructor(options: RMSPropOptions = {}) {
+    const { learningRate = 0.001, decay = 0, epsilon = 1e-7, rho = 0.9 } = checkOptions('RMSProp', 'options', options, ['learningRate', 'decay', 'epsilon', 'rho']);
     super('RMSProp', learningRate, decay);
     this.epsilon = checkPositive('RMSProp', 'epsilon', epsilon);
-    this.rho = checkHyperParameter('RMSProp', 'rho', rho, 0, 1);
+    this.rho = checkNumber('RMSProp', 'rho', rho, { min: 0, max: 1, maxExclusive: true });
   }
 
   protected updateParameter(w: Float32Array, g: Float32Array, slots: Float32Array[], lr: number): void {

@@ -1,4 +1,5 @@
-import { Optimizer, checkHyperParameter, type OptimizerOptions } from './optimizer.js';
+import { checkNumber, checkOptions } from '../core/validate.js';
+import { Optimizer, type OptimizerOptions } from './optimizer.js';
 
 /** Options for {@link SGD}. */
 export interface SGDOptions extends OptimizerOptions {
@@ -21,9 +22,10 @@ export class SGD extends Optimizer {
   readonly momentum: number;
   protected readonly slotNames: readonly string[];
 
-  constructor({ learningRate = 1, decay = 0, momentum = 0 }: SGDOptions = {}) {
+  constructor(options: SGDOptions = {}) {
+    const { learningRate = 1, decay = 0, momentum = 0 } = checkOptions('SGD', 'options', options, ['learningRate', 'decay', 'momentum']);
     super('SGD', learningRate, decay);
-    this.momentum = checkHyperParameter('SGD', 'momentum', momentum, 0, 1);
+    this.momentum = checkNumber('SGD', 'momentum', momentum, { min: 0, max: 1, maxExclusive: true });
     this.slotNames = momentum > 0 ? ['momentum'] : [];
   }
 

@@ -56,6 +56,6 @@ describe('Random', () => {
   });
 
   it('rejects a non-finite seed', () => {
-    expect(() => new Random(Number.NaN)).toThrow('Random: seed must be a finite number, got NaN');
+    expect(() => new Random(Number.NaN)).toThrow('Random: seed must be a safe integer (|seed| < 2^53), got NaN');
   });
 });

@@ -1,26 +1,106 @@
+/**
+ * The examples' pictures (Vega-Lite → SVG → resvg): the right things are drawn where they belong, every
+ * picture has its title, axis titles and legend as text, and the text is actually rasterised with the
+ * shipped font (resvg silently drops text it has no font for).
+ */
 import { PNG } from 'pngjs';
 import { describe, expect, it } from 'vitest';
 import { Tensor } from '../../src/index.js';
-import { CLASS_COLORS, decisionBoundaryPng } from '../../examples/lib/plot.js';
+import { CLASS_COLORS, chartSvg, renderChart, svgToPng } from '../../examples/lib/chart.js';
+import { decisionBoundarySpec, hexToRgb } from '../../examples/lib/decision-boundary.js';
+import { lineChartSpec } from '../../examples/lib/line-chart.js';
 
-describe('decisionBoundaryPng', () => {
-  it('colours each side of a known boundary with its lightened class colour and draws the points', () => {
-    // class 0 left of x = 0, class 1 right of it, with certainty
-    const predict = (p: Tensor) => {
-      const out = new Tensor([p.rows, 2]);
-      for (let i = 0; i < p.rows; i++) out.data[2 * i + (p.get(i, 0) < 0 ? 0 : 1)] = 1;
-      return out;
-    };
-    const x = Tensor.fromArray([[-1, -1], [1, 1]]);
-    const png = PNG.sync.read(decisionBoundaryPng(predict, x, [0, 1], { size: 100, padding: 0.1, lighten: 0.5 }));
-    expect([png.width, png.height]).toEqual([100, 100]);
-    const pixel = (c: number, r: number) => Array.from(png.data.subarray(4 * (r * 100 + c), 4 * (r * 100 + c) + 3));
-    const light = (k: number) => CLASS_COLORS[k].map((v) => Math.round(v + (255 - v) * 0.5));
-    expect(pixel(20, 50)).toEqual(light(0)); // left half, away from the points
-    expect(pixel(80, 50)).toEqual(light(1));
-    // the point (−1, −1) sits at the bottom-left, drawn in a darker shade of class 0
-    const margin = (100 * 0.1) / 1.2; // padding 0.1 of the extent 2 on each side of a 2.4-wide view
-    const [pc, pr] = [Math.floor(margin), Math.floor(100 - margin)];
-    expect(pixel(pc, pr)).toEqual(CLASS_COLORS[0].map((v) => Math.round(v * 0.75)));
+type Image = { width: number; height: number; data: Buffer };
+
+/** Pixels whose RGB is within `tolerance` of `rgb` (per channel). */
+function matching(png: Image, rgb: readonly number[], tolerance = 2): { x: number; y: number }[] {
+  const out: { x: number; y: number }[] = [];
+  for (let i = 0; i < png.width * png.height; i++) {
+    const o = 4 * i;
+    if ([0, 1, 2].every((c) => Math.abs(png.data[o + c] - rgb[c]) <= tolerance)) out.push({ x: i % png.width, y: Math.floor(i / png.width) });
+  }
+  return out;
+}
+
+/** Dark pixels (text ink) inside the rectangle. */
+function inkIn(png: Image, x0: number, y0: number, x1: number, y1: number): number {
+  let n = 0;
+  for (let y = y0; y < y1; y++) for (let x = x0; x < x1; x++) if (png.data[4 * (y * png.width + x)] < 100) n++;
+  return n;
+}
+
+/** The text content of every <text> element in an SVG. */
+const texts = (svg: string): string[] => [...svg.matchAll(/<text[^>]*>([^<]*)<\/text>/g)].map((m) => m[1]);
+
+describe('svgToPng', () => {
+  const svg = '<svg xmlns="http://www.w3.org/2000/svg" width="200" height="40"><text x="4" y="30" font-family="DejaVu Sans" font-size="24">Hello, 0.92</text></svg>';
+
+  it('rasterises text with the font shipped in dejavu-fonts-ttf (not the system’s)', () => {
+    const png = PNG.sync.read(svgToPng(svg, { scale: 1 }));
+    expect([png.width, png.height]).toEqual([200, 40]);
+    expect(inkIn(png, 0, 0, 200, 40)).toBeGreaterThan(150);
+  });
+
+  it('falls back to the shipped font for a family it does not have, never a blank', () => {
+    const png = PNG.sync.read(svgToPng(svg.replace('DejaVu Sans', 'No Such Font'), { scale: 1 }));
+    expect(inkIn(png, 0, 0, 200, 40)).toBeGreaterThan(150);
+  });
+});
+
+describe('decisionBoundarySpec', () => {
+  // class 0 left of x = 0, class 1 right of it, with certainty
+  const predict = (p: Tensor) => {
+    const out = new Tensor([p.rows, 2]);
+    for (let i = 0; i < p.rows; i++) out.data[2 * i + (p.get(i, 0) < 0 ? 0 : 1)] = 1;
+    return out;
+  };
+  const x = Tensor.fromArray([[-1, -1], [1, 1], [-0.5, 0.8]]);
+  const spec = decisionBoundarySpec(predict, x, [0, 1, 1], { title: 'Known boundary', classNames: ['left', 'right'], size: 200, scale: 1, lighten: 0.5 });
+
+  it('has a title, both axis titles and a legend naming the classes', async () => {
+    const t = texts(await chartSvg(spec));
+    for (const s of ['Known boundary', 'x₁', 'x₂', 'class', 'left', 'right']) expect(t).toContain(s);
+  });
+
+  it('shades each side of the boundary with its lightened class colour, left and right of each other', async () => {
+    const png = PNG.sync.read(await renderChart(spec, { scale: 1 }));
+    const light = (k: number) => hexToRgb(CLASS_COLORS[k]).map((v) => Math.round(v + (255 - v) * 0.5));
+    const left = matching(png, light(0));
+    const right = matching(png, light(1));
+    // each region fills about half of the 200×200 plot area
+    expect(left.length).toBeGreaterThan(15_000);
+    expect(right.length).toBeGreaterThan(15_000);
+    const meanX = (ps: { x: number }[]) => ps.reduce((s, p) => s + p.x, 0) / ps.length;
+    expect(meanX(right) - meanX(left)).toBeGreaterThan(80); // ≈ 100: the two halves' centres
+    // the points are drawn on top in their full class colour
+    expect(matching(png, hexToRgb(CLASS_COLORS[0]), 0).length).toBeGreaterThan(10);
+    expect(matching(png, hexToRgb(CLASS_COLORS[1]), 0).length).toBeGreaterThan(20);
+  });
+
+  it('rejects points that are not 2-D, naming the shape', () => {
+    expect(() => decisionBoundarySpec(predict, new Tensor([2, 3]), [0, 1])).toThrow('points must be [n, 2], got [2, 3]');
+  });
+});
+
+describe('lineChartSpec', () => {
+  const xs = [0, 0.5, 1];
+  const spec = lineChartSpec(
+    [
+      { label: 'target', xs, ys: [0, 1, 0], color: '#3c3c3c', width: 5 },
+      { label: 'prediction', xs, ys: [0, 0.8, 0.1], color: '#f28e2c' },
+    ],
+    { title: 'Two curves', xLabel: 'input', yLabel: 'output' },
+  );
+
+  it('has a title, axis titles and a legend with both series', async () => {
+    const t = texts(await chartSvg(spec));
+    for (const s of ['Two curves', 'input', 'output', 'target', 'prediction']) expect(t).toContain(s);
+  });
+
+  it('draws both lines in their colours, the title in ink at the top', async () => {
+    const png = PNG.sync.read(await renderChart(spec, { scale: 1 }));
+    expect(matching(png, [0x3c, 0x3c, 0x3c], 0).length).toBeGreaterThan(500);
+    expect(matching(png, [0xf2, 0x8e, 0x2c], 0).length).toBeGreaterThan(200);
+    expect(inkIn(png, 0, 0, 200, 30)).toBeGreaterThan(50);
   });
 });

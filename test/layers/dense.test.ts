@@ -111,6 +111,6 @@ describe('Dense', () => {
   });
 
   it('rejects non-positive sizes', () => {
-    expect(() => new Dense(0, 3)).toThrow('Dense: nIn and nOut must be positive integers, got Dense(0, 3)');
+    expect(() => new Dense(0, 3)).toThrow('Dense: nIn must be an integer ≥ 1, got 0');
   });
 });

@@ -109,6 +109,6 @@ describe('Dense L1/L2 regularisation', () => {
     expect(() => new Dense(2, 3, { weightL1: -1 })).toThrow('Dense(2, 3): weightL1 must be a finite number ≥ 0, got -1');
     expect(() => new Dense(2, 3, { weightL2: Number.NaN })).toThrow('Dense(2, 3): weightL2 must be a finite number ≥ 0, got NaN');
     expect(() => new Dense(2, 3, { biasL1: Number.POSITIVE_INFINITY })).toThrow('Dense(2, 3): biasL1 must be a finite number ≥ 0, got Infinity');
-    expect(() => new Dense(2, 3, { biasL2: '1' as unknown as number })).toThrow('Dense(2, 3): biasL2 must be a finite number ≥ 0, got 1');
+    expect(() => new Dense(2, 3, { biasL2: '1' as unknown as number })).toThrow("Dense(2, 3): biasL2 must be a finite number ≥ 0, got '1'");
   });
 });
