@@ -1,11 +1,12 @@
 /**
  * `npm run bench` — every benchmark, results saved under bench/results/ (JSON, benny's HTML charts,
  * RESULTS.md). `npm run bench -- --quick` is a < 1 minute smoke run saved under bench/results/quick/.
- * `--only train,matmul` runs selected sections (train, matmul, layers, scaling, rss).
+ * `--only train,matmul` runs selected sections (train, cnn, matmul, layers, scaling, rss).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Command } from 'commander';
+import { benchCnn, cnnTable } from './cnn.js';
 import { benchLayers } from './layers.js';
 import { output } from './lib/benny.js';
 import { benchMatmul } from './matmul.js';
@@ -14,7 +15,7 @@ import { benchRss } from './rss.js';
 import { benchScaling } from './scaling.js';
 import { benchTrainingSteps } from './train.js';
 
-const SECTIONS = ['train', 'matmul', 'layers', 'scaling', 'rss'] as const;
+const SECTIONS = ['train', 'cnn', 'matmul', 'layers', 'scaling', 'rss'] as const;
 
 const program = new Command()
   .name('bench')
@@ -42,6 +43,11 @@ if (only.includes('train')) {
   console.log('\n== Training step, interleaved with TensorFlow.js ==');
   all.train = await benchTrainingSteps({ quick, log }); // throws (exit 1) if first losses disagree
   console.log('\n' + trainTable(all.train).markdown);
+}
+if (only.includes('cnn')) {
+  console.log('\n== CNN training step: handgrad, numpy, ConvNetJS, TensorFlow.js CPU ==');
+  all.cnn = await benchCnn({ quick, log }); // throws (exit 1) if first losses disagree
+  console.log('\n' + cnnTable(all.cnn));
 }
 if (only.includes('matmul')) {
   console.log('\n== Matrix products ==');

@@ -4,6 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import os from 'node:os';
+import { cnnTable, type CnnBench } from './cnn.js';
 import type { LayerResult } from './layers.js';
 import type { MatmulResult } from './matmul.js';
 import type { RssResult } from './rss.js';
@@ -19,6 +20,7 @@ export interface AllResults {
   layers?: LayerResult[];
   scaling?: ScalingResult[];
   rss?: RssResult;
+  cnn?: CnnBench;
 }
 
 export interface Machine {
@@ -189,6 +191,9 @@ export function renderMarkdown(all: AllResults): { markdown: string; missed: str
         '.',
       '',
     );
+  }
+  if (all.cnn) {
+    parts.push('## CNN training step (forward + loss + backward + Adam update)', '', cnnTable(all.cnn), '');
   }
   if (all.matmul) {
     const t = matmulTable(all.matmul);

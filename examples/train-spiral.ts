@@ -24,7 +24,7 @@ import {
   Softmax,
   spiralData,
   type Optimizer,
-} from '../src/index.js';
+} from 'handgrad';
 import { integer, nonNegativeNumber, parseOrExit, positiveInteger } from './lib/cli.js';
 import { decisionBoundaryPng } from './lib/decision-boundary.js';
 import { addExportOptions, exportTrained, type ExportFlags } from './lib/export.js';

@@ -99,6 +99,23 @@ export {
   type ContractCheck,
 } from './diagnostics/check-layer.js';
 export { formatLayerCheck } from './diagnostics/format-check.js';
+export {
+  diagnose,
+  type Diagnosis,
+  type DiagnoseOptions,
+  type LayerHealth,
+  type ParameterHealth,
+  type HealthFlag,
+  type HealthThresholds,
+  type NonFiniteOrigin,
+} from './diagnostics/diagnose.js';
+export { formatDiagnosis } from './diagnostics/format-diagnosis.js';
+export {
+  recordDiagnostics,
+  type RecordDiagnosticsOptions,
+  type DiagnosisRecord,
+  type DiagnosticsRecorder,
+} from './diagnostics/record-diagnostics.js';
 export type { TfjsReference, TfjsLike, TfTensorLike } from './diagnostics/tfjs-reference.js';
 
 export { exportOnnx, ONNX_OPSET_VERSION, ONNX_IR_VERSION, type OnnxExportOptions } from './interop/onnx/export-onnx.js';
