@@ -5,7 +5,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Command } from 'commander';
-import { saveOnnx, saveTfjsLayers, type Sequential } from '../../src/node.js';
+import { saveOnnx, saveTfjsLayers, type Sequential } from 'handgrad/node';
 
 export interface ExportFlags {
   exportOnnx?: string;
