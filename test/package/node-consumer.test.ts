@@ -167,6 +167,14 @@ describe('the installed package in plain Node', () => {
   });
 });
 
+describe('the installed package’s command', () => {
+  it('npm links the bin: node_modules/.bin/handgrad runs the compiled CLI', async () => {
+    const r = await run(join(esm, 'node_modules', '.bin', 'handgrad'), ['--help'], esm);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/^usage: handgrad <command>/);
+  });
+});
+
 describe('the installed package in a strict TypeScript project', () => {
   it('moduleResolution nodenext: type-checks (library .d.ts included) and the output runs — ESM and CommonJS', async () => {
     const compiled = await run(tsc, ['-p', 'tsconfig.nodenext.json'], esm);
