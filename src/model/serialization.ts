@@ -19,7 +19,7 @@ export const MODEL_FORMAT_VERSION = 2;
 /** Every version {@link layersFromJSON} reads. */
 const READABLE_VERSIONS = [1, 2];
 /** The fields a saved model may have at its top level. */
-const ROOT_FIELDS = ['format', 'version', 'layers', 'training', 'checksum'];
+const ROOT_FIELDS = ['format', 'version', 'layers', 'inputShape', 'training', 'checksum'];
 
 /** A float32 tensor in a saved model: shape, and the little-endian IEEE-754 bytes in base64 (lossless). */
 export interface TensorJSON {
@@ -52,6 +52,8 @@ export interface ModelJSON {
   format: typeof MODEL_FORMAT;
   version: number;
   layers: LayerJSON[];
+  /** The model's `inputShape` (one example, no batch dimension), when known. */
+  inputShape?: number[];
   training?: TrainingJSON;
   /**
    * `'crc32:'` + 8 hex digits: CRC-32 of the UTF-8 bytes of `JSON.stringify` of this object without the
@@ -96,6 +98,7 @@ export function modelToJSON(model: Sequential, options: SaveOptions = {}): Model
     return out;
   });
   const json: ModelJSON = { format: MODEL_FORMAT, version: MODEL_FORMAT_VERSION, layers };
+  if (model.inputShape !== null) json.inputShape = [...model.inputShape];
   if (options.includeOptimizer) {
     const compiled = model.compiledWith;
     if (compiled === null) throw new Error('Sequential.toJSON({ includeOptimizer: true }): call compile({ loss, optimizer }) first');
@@ -288,6 +291,7 @@ export interface ParsedModel {
   training: unknown;
   /** The whole saved object, for the checksum check that ends {@link restoreTraining}. */
   root: Record<string, unknown>;
+  inputShape?: number[];
 }
 
 /**
@@ -329,7 +333,11 @@ export function layersFromJSON(json: unknown): ParsedModel {
     }
     before = { size: axis.output, type: (entry as LayerType).type };
   });
-  return { layers, training: json.training, root: json };
+  const inputShape = json.inputShape;
+  if (inputShape !== undefined && !(Array.isArray(inputShape) && inputShape.length > 0 && inputShape.every((d) => Number.isInteger(d) && d >= 1))) {
+    fail('inputShape', `expected a non-empty array of positive integers, got ${shownShape(inputShape)}`);
+  }
+  return { layers, training: json.training, inputShape: inputShape as number[] | undefined, root: json };
 }
 
 /** Throws unless the model's checksum matches its content (see {@link ModelJSON.checksum}). */

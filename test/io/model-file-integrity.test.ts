@@ -201,7 +201,7 @@ describe('finding 4: corruption is detected, old files stay readable, optimizer 
       `Sequential.load(${cut}): checksum: missing (every version-2 model file has one): the file was cut or edited after saving`,
     );
     expect(() => Sequential.fromJSON({ ...v2, extra: 1 })).toThrow(
-      "Sequential.fromJSON: 'extra': unknown field (a saved model has format, version, layers, training, checksum)",
+      "Sequential.fromJSON: 'extra': unknown field (a saved model has format, version, layers, inputShape, training, checksum)",
     );
   });
 
