@@ -63,7 +63,7 @@ describe('examples/fashion-mnist.ts', () => {
     async () => {
       const onnxPath = join(dir, 'fashion.onnx');
       const tfjsDir = join(dir, 'fashion-tfjs');
-      const r = await runExample(['--limit', '256', '--test-limit', '64', '--epochs', '1', '--batch-norm', '--out', join(dir, 'f.png'), '--export-onnx', onnxPath, '--export-tfjs', tfjsDir]);
+      const r = await runExample(['--limit', '256', '--test-limit', '64', '--epochs', '1', '--out', join(dir, 'f.png'), '--export-onnx', onnxPath, '--export-tfjs', tfjsDir]);
       expect(r.code, r.stderr).toBe(0);
       expect(r.stdout).toContain(`ONNX model: ${onnxPath}`);
       expect(r.stdout).toContain(`TF.js Layers model: ${tfjsDir}/model.json`);
