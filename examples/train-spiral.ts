@@ -5,6 +5,8 @@
  *
  *   npx tsx examples/train-spiral.ts --help
  *
+ * `--export-onnx <path>` / `--export-tfjs <dir>` also write the trained model for onnxruntime / TensorFlow.js.
+ *
  * Exit codes: 0 success, 1 training failed, 2 bad command line.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -25,6 +27,7 @@ import {
 } from 'handgrad';
 import { integer, nonNegativeNumber, parseOrExit, positiveInteger } from './lib/cli.js';
 import { decisionBoundaryPng } from './lib/decision-boundary.js';
+import { addExportOptions, exportTrained, type ExportFlags } from './lib/export.js';
 import { createProgress } from './lib/progress.js';
 
 /** Per-optimizer settings from the book (ch. 10), used unless --lr / --decay override them. */
@@ -40,7 +43,7 @@ const OPTIMIZERS = {
 } as const;
 type OptimizerName = keyof typeof OPTIMIZERS;
 
-interface Flags {
+interface Flags extends ExportFlags {
   epochs: number;
   hidden: number;
   optimizer: OptimizerName;
@@ -62,7 +65,7 @@ function parseFlags(argv: string[]): Flags {
     .option('--batch-size <n>', 'rows per update (default: the whole training set)', positiveInteger)
     .option('--seed <n>', 'seed for the data, the weights and the shuffling (held-out data uses seed + 1)', integer, 0)
     .option('--out <path>', 'where to write the decision-boundary PNG', 'out/spiral-decision-boundary.png');
-  return parseOrExit<Flags>(program, argv);
+  return parseOrExit<Flags>(addExportOptions(program), argv);
 }
 
 async function main(): Promise<void> {
@@ -118,6 +121,7 @@ async function main(): Promise<void> {
   writeFileSync(flags.out, png);
   const shown = relative(process.cwd(), flags.out);
   console.log(`decision boundary: ${shown.startsWith('..') ? flags.out : shown}`);
+  await exportTrained(model, flags);
 }
 
 main().catch((err: unknown) => {

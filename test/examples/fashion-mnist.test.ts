@@ -45,7 +45,7 @@ describe('examples/fashion-mnist.ts', () => {
       expect(r.stdout).toMatch(/Conv2D\(1→32, 3×3\)/);
       expect(r.stdout).toMatch(/^batch 47\/47 {2}loss \d\.\d{4} {2}acc \d\.\d{3}$/m); // per-batch progress, plain when not a TTY
       const accuracy = Number(/^test accuracy: (\d\.\d{4}) \(\d+ of 1000 test images\)$/m.exec(r.stdout)?.[1]);
-      // chance is 0.1; one epoch on 3 000 images measured 0.75 here — a network that does not learn stays near 0.1
+      // chance is 0.1; one epoch on 3 000 images measured 0.70 here — a network that does not learn stays near 0.1
       expect(accuracy).toBeGreaterThan(0.6);
       expect(r.stdout).toMatch(/^training time: \d+\.\d s \(\d+\.\d\d ms per image\)$/m);
       const png = PNG.sync.read(await readFile(out));
