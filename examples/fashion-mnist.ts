@@ -23,9 +23,10 @@ import { integer, nonNegativeNumber, parseOrExit, positiveInteger, run } from '.
 import { confusionCounts, imageAt, testReportSpec, type Misclassified } from './lib/confusion-matrix.js';
 import { CLASS_NAMES, DEFAULT_DATA, fashionCnn, predictInChunks } from './lib/fashion-cnn.js';
 import { findIdxFiles, loadIdxPair } from './lib/idx-dataset.js';
+import { addExportOptions, exportTrained, type ExportFlags } from './lib/export.js';
 import { createProgress } from './lib/progress.js';
 
-interface Flags {
+interface Flags extends ExportFlags {
   data: string;
   epochs: number;
   batchSize: number;
@@ -41,7 +42,7 @@ interface Flags {
 
 async function main(): Promise<void> {
   const flags = parseOrExit<Flags>(
-    new Command('fashion-mnist')
+    addExportOptions(new Command('fashion-mnist'))
       .description('Train a small CNN on Fashion-MNIST and report test accuracy, with a confusion-matrix picture.')
       .option('--data <folder>', 'folder with the four IDX files (plain or .gz)', DEFAULT_DATA)
       .option('--epochs <n>', 'passes over the training data', positiveInteger, 2)
@@ -129,6 +130,7 @@ async function main(): Promise<void> {
     await model.save(flags.save);
     console.log(`saved: ${flags.save}`);
   }
+  await exportTrained(model, flags);
 }
 
 run(main);
