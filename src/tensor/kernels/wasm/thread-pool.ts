@@ -97,7 +97,12 @@ export class GemmThreadPool {
   private readonly blocking = canBlock();
   private disposed = false;
 
-  constructor(module: WebAssembly.Module, memory: WebAssembly.Memory, workers: number) {
+  /**
+   * @param module - the compiled shared-memory matmul module (a `WebAssembly.Module`)
+   * @param memory - the shared `WebAssembly.Memory` it runs on (typed loosely so the published .d.ts
+   *   needs no DOM or Node types)
+   */
+  constructor(module: object, memory: object, workers: number) {
     this.workers = workers;
     this.control = new Int32Array(new SharedArrayBuffer(4 * SLOT * workers));
     this.seqs = new Int32Array(workers);
