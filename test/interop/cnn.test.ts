@@ -202,6 +202,8 @@ describe('importTfjsLayers: a CNN built and saved by tfjs-layers', () => {
     expect(() => importTfjsLayers(...dilated)).toThrow(/Conv2D\): dilation_rate \[2,2\] is not supported \(only 1\)/);
     const channelsFirst = await save(tfl.layers.maxPooling2d({ poolSize: 2, dataFormat: 'channelsFirst', inputShape: [1, 6, 6] }));
     expect(() => importTfjsLayers(...channelsFirst)).toThrow(/MaxPooling2D\): data_format "channels_first" is not supported/);
+    const softmaxImages = await save(tfl.layers.conv2d({ filters: 2, kernelSize: 2, activation: 'softmax', inputShape: [4, 4, 1] }));
+    expect(() => importTfjsLayers(...softmaxImages)).toThrow(/Conv2D\): softmax over examples of shape \[3, 3, 2\] is not supported/);
     const denseOnImages = await save(tfl.layers.dense({ units: 2, inputShape: [4, 4, 1] }));
     expect(() => importTfjsLayers(...denseOnImages)).toThrow(/Dense\): Dense receives examples of shape \[4, 4, 1\]; handgrad's needs flat examples \(add a Flatten before it\)/);
   });

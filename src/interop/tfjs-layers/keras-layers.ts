@@ -215,13 +215,20 @@ const ACTIVATIONS: { [name: string]: (() => Layer) | null } = {
   softmax: () => new Softmax(),
 };
 
-function activationLayers(ctx: KerasImportContext, field: string, forDense: boolean): Layer[] {
+/**
+ * The handgrad layer for a Keras activation applied to examples of `shape`; none for `linear` after a
+ * Dense or Conv2D (`fused`), a Linear layer for a standalone `Activation('linear')`.
+ */
+function activationLayers(ctx: KerasImportContext, field: string, fused: boolean, shape: readonly number[]): Layer[] {
   const value = ctx.config[field] ?? 'linear';
   if (typeof value !== 'string' || !(value in ACTIVATIONS)) {
     ctx.fail(`${field} ${JSON.stringify(value)} is not supported (supported: ${Object.keys(ACTIVATIONS).join(', ')})`);
   }
+  if (value === 'softmax' && shape.length !== 1) {
+    ctx.fail(`softmax over examples of shape [${shape.join(', ')}] is not supported (handgrad's Softmax takes [batch, classes])`);
+  }
   const make = ACTIVATIONS[value];
-  if (make === null) return forDense ? [] : [new Linear()];
+  if (make === null) return fused ? [] : [new Linear()];
   return [make()];
 }
 
@@ -252,7 +259,7 @@ registerImport({
     const units = ctx.config.units;
     if (!Number.isInteger(units) || (units as number) < 1) ctx.fail(`units must be a positive integer, got ${JSON.stringify(units)}`);
     const nOut = units as number;
-    const activation = activationLayers(ctx, 'activation', true);
+    const activation = activationLayers(ctx, 'activation', true, [nOut]);
     const kernelPenalty = penalty(ctx, 'kernel_regularizer');
     const biasPenalty = penalty(ctx, 'bias_regularizer');
     const dense = new Dense(nIn, nOut, {
@@ -271,7 +278,7 @@ registerImport({
 
 registerImport({
   className: 'Activation',
-  fromKeras: (ctx: KerasImportContext) => ({ layers: activationLayers(ctx, 'activation', false), outputShape: ctx.inputShape }),
+  fromKeras: (ctx: KerasImportContext) => ({ layers: activationLayers(ctx, 'activation', false, ctx.inputShape), outputShape: ctx.inputShape }),
 });
 
 registerImport({
@@ -367,11 +374,12 @@ registerImport({
       if ((ctx.config[field] ?? null) !== null) ctx.fail(`${field} is not supported on Conv2D (handgrad's Conv2D has no L1/L2 penalty)`);
     }
     const padding = paddingOf(ctx);
-    const activation = activationLayers(ctx, 'activation', true);
+    const outputShape = windowOutput(ctx, kernelSize, strides, padding, filters as number);
+    const activation = activationLayers(ctx, 'activation', true, outputShape);
     const conv = new Conv2D(inChannels, filters as number, { kernelSize, strides, padding, seed: ctx.index });
     conv.weights.data.set(ctx.weight('kernel', [kernelSize[0], kernelSize[1], inChannels, filters as number]));
     if (ctx.config.use_bias !== false) conv.biases.data.set(ctx.weight('bias', [filters as number]));
-    return { layers: [conv, ...activation], outputShape: windowOutput(ctx, kernelSize, strides, padding, filters as number) };
+    return { layers: [conv, ...activation], outputShape };
   },
 });
 
