@@ -21,10 +21,14 @@ import {
   Sequential,
   Softmax,
   spiralData,
+  formatDiagnosis,
+  recordDiagnostics,
+  type DiagnosisRecord,
   type Optimizer,
 } from '../src/index.js';
 import { integer, nonNegativeNumber, parseOrExit, positiveInteger } from './lib/cli.js';
 import { decisionBoundaryPng } from './lib/decision-boundary.js';
+import { diagnosisChartPng } from './lib/diagnosis-chart.js';
 import { createProgress } from './lib/progress.js';
 
 /** Per-optimizer settings from the book (ch. 10), used unless --lr / --decay override them. */
@@ -49,6 +53,9 @@ interface Flags {
   batchSize?: number;
   seed: number;
   out: string;
+  /** true (flag alone) or the number of steps between diagnoses. */
+  diagnose?: number | true;
+  diagnoseOut: string;
 }
 
 function parseFlags(argv: string[]): Flags {
@@ -61,7 +68,9 @@ function parseFlags(argv: string[]): Flags {
     .option('--decay <d>', 'learning-rate decay (default: sgd 1e-3, adagrad 1e-4, rmsprop 1e-5, adam 5e-7)', nonNegativeNumber)
     .option('--batch-size <n>', 'rows per update (default: the whole training set)', positiveInteger)
     .option('--seed <n>', 'seed for the data, the weights and the shuffling (held-out data uses seed + 1)', integer, 0)
-    .option('--out <path>', 'where to write the decision-boundary PNG', 'out/spiral-decision-boundary.png');
+    .option('--out <path>', 'where to write the decision-boundary PNG', 'out/spiral-decision-boundary.png')
+    .option('--diagnose [every]', 'record gradient health every N steps (default 100): print a table, write a PNG', positiveInteger)
+    .option('--diagnose-out <path>', 'where --diagnose writes its PNG', 'out/spiral-diagnostics.png');
   return parseOrExit<Flags>(program, argv);
 }
 
@@ -91,6 +100,10 @@ async function main(): Promise<void> {
       `${optimizer.name} (lr ${lr}, decay ${decay}); ${flags.epochs} epochs, batch size ${batchSize}`,
   );
 
+  const every = flags.diagnose === true ? 100 : flags.diagnose;
+  // The training set is the probe batch: with full-batch training it is exactly what each step sees.
+  const recorder = every === undefined ? null : recordDiagnostics(model, train.x, train.y, { every });
+
   const progress = createProgress(flags.epochs);
   const start = performance.now();
   try {
@@ -99,6 +112,7 @@ async function main(): Promise<void> {
       batchSize,
       seed: flags.seed + 4,
       onEpochEnd: (log) => progress.update(log.epoch, log),
+      onBatchEnd: recorder?.onBatchEnd,
     });
   } finally {
     progress.stop();
@@ -111,6 +125,8 @@ async function main(): Promise<void> {
   console.log(`held-out accuracy: ${held.accuracy.toFixed(3)} (loss ${held.loss.toFixed(4)}; ${heldOut.x.rows} fresh points, seed ${flags.seed + 1})`);
   console.log(`training time: ${seconds.toFixed(1)} s`);
 
+  if (recorder !== null) await reportDiagnostics(recorder.records, flags.diagnoseOut, `Gradient health, spiral ${model.layers.map((l) => l.name).join(' → ')}`);
+
   const png = await decisionBoundaryPng((points) => model.predict(points), train.x, train.y, {
     title: `Spiral classifier after ${flags.epochs} epochs (training accuracy ${trained.accuracy.toFixed(3)})`,
   });
@@ -118,6 +134,30 @@ async function main(): Promise<void> {
   writeFileSync(flags.out, png);
   const shown = relative(process.cwd(), flags.out);
   console.log(`decision boundary: ${shown.startsWith('..') ? flags.out : shown}`);
+}
+
+/** Prints the first and last diagnosis and writes the chart of all of them. */
+async function reportDiagnostics(records: readonly DiagnosisRecord[], out: string, title: string): Promise<void> {
+  const first = records[0];
+  const last = records[records.length - 1];
+  console.log(`gradient health at step ${first.step}:`);
+  console.log(formatDiagnosis(first.diagnosis));
+  if (last !== first) {
+    console.log(`gradient health at step ${last.step}:`);
+    console.log(formatDiagnosis(last.diagnosis));
+  }
+  const flagged = records.find((r) => r.diagnosis.nonFinite !== null || r.diagnosis.layers.some((l) => l.flags.length > 0));
+  console.log(flagged ? `first flagged at step ${flagged.step}: ${describeFlags(flagged)}` : `no layer flagged in ${records.length} diagnoses`);
+  mkdirSync(dirname(out), { recursive: true });
+  writeFileSync(out, await diagnosisChartPng(records, title));
+  const shown = relative(process.cwd(), out);
+  console.log(`gradient health chart: ${shown.startsWith('..') ? out : shown}`);
+}
+
+function describeFlags(record: DiagnosisRecord): string {
+  const parts = record.diagnosis.layers.filter((l) => l.flags.length > 0).map((l) => `layer ${l.index} ${l.name} ${l.flags.join(', ')}`);
+  if (record.diagnosis.nonFinite) parts.push(record.diagnosis.nonFinite.message);
+  return parts.join('; ');
 }
 
 main().catch((err: unknown) => {
