@@ -6,12 +6,14 @@ import { defineConfig } from 'vitest/config';
  * the finite-difference and TensorFlow.js references. Run one path with `npx vitest run --project js`.
  *
  * Tests that never reach a kernel in this process — they spawn scripts in a child process (examples,
- * README snippets, the browser bundle run in its own V8 context) or only read files (architecture, the
- * WASM build check) — run once, in `wasm`.
+ * README snippets, the browser bundle run in its own V8 context, the packed package in consumer projects)
+ * or only read files (architecture, the WASM build check) — run once, in `wasm`.
  */
-const KERNEL_INDEPENDENT = ['test/examples/**', 'test/cli/**', 'test/browser/**', 'test/readme.test.ts', 'test/architecture.test.ts', 'test/tensor/wasm-build.test.ts'];
+const KERNEL_INDEPENDENT = ['test/examples/**', 'test/cli/**', 'test/browser/**', 'test/package/**', 'test/readme.test.ts', 'test/architecture.test.ts', 'test/tensor/wasm-build.test.ts'];
 
 export default defineConfig({
+  // 'handgrad' / 'handgrad/node' in examples (test/examples imports examples/lib) mean the sources, as in tsconfig.json.
+  resolve: { tsconfigPaths: true },
   test: {
     include: ['test/**/*.test.ts'],
     testTimeout: 60_000,

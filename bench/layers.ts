@@ -13,7 +13,7 @@ import {
   softmaxCrossEntropyBackward,
   useKernels,
   type KernelName,
-} from '../src/index.js';
+} from 'handgrad';
 import { runSuite, type Case } from './lib/benny.js';
 
 export interface LayerResult {

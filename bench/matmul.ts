@@ -3,7 +3,7 @@
  * every handgrad kernel path (naive reference, tiled plain JS, WebAssembly SIMD) and, for A·B, the two
  * TensorFlow.js backends (including their result read-back, as handgrad includes its copies).
  */
-import { Random, kernelsByName, referenceKernels, type MatmulKernels } from '../src/index.js';
+import { Random, kernelsByName, referenceKernels, type MatmulKernels } from 'handgrad';
 import { runSuite, type Case } from './lib/benny.js';
 import { tf, tfInit, useTfBackend, type TfBackend } from './lib/tf.js';
 

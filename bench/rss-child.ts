@@ -3,7 +3,7 @@
  * JSON line of resident-set-size samples. Runs alone so TensorFlow.js and other benchmarks do not
  * pollute its memory.
  */
-import { getKernels } from '../src/index.js';
+import { getKernels } from 'handgrad';
 import { WORKLOADS, handgradModel, makeBatch } from './lib/workloads.js';
 
 const steps = Number(process.argv[2] ?? 10000);

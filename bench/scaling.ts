@@ -2,7 +2,7 @@
  * How handgrad's training step scales: time per sample of the W2 network (784→h→10) as the batch grows
  * (h = 128) and as the hidden width grows (batch 128), on every kernel path.
  */
-import { availableKernels, useKernels, type KernelName } from '../src/index.js';
+import { availableKernels, useKernels, type KernelName } from 'handgrad';
 import { median } from './lib/stats.js';
 import { handgradModel, makeBatch, type Workload } from './lib/workloads.js';
 

@@ -4,7 +4,7 @@
  * interleaved in one process (round-robin, rotating the order each round) so machine noise hits every
  * implementation alike. Also checks that every implementation's first loss agrees.
  */
-import { availableKernels, useKernels, type KernelName, type Sequential } from '../src/index.js';
+import { availableKernels, useKernels, type KernelName, type Sequential } from 'handgrad';
 import { tfInit, useTfBackend, type TfBackend } from './lib/tf.js';
 import { WORKLOADS, handgradModel, makeBatch, tfTrainer, type Workload } from './lib/workloads.js';
 import { median } from './lib/stats.js';

@@ -8,7 +8,7 @@
  * Exit codes: 0 success, 1 training failed, 2 bad command line.
  */
 import { Command } from 'commander';
-import { Adam, BinaryCrossEntropy, Dense, ReLU, Sequential, Sigmoid, Tensor, spiralData } from '../src/index.js';
+import { Adam, BinaryCrossEntropy, Dense, ReLU, Sequential, Sigmoid, Tensor, spiralData } from 'handgrad';
 import { integer, nonNegativeNumber, parseOrExit, positiveInteger, run } from './lib/cli.js';
 import { createProgress } from './lib/progress.js';
 

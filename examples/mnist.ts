@@ -29,7 +29,7 @@ import {
   idxToLabels,
   idxToTensor,
   loadIdx,
-} from '../src/node.js';
+} from 'handgrad/node';
 import { integer, nonNegativeNumber, parseOrExit, positiveInteger, run } from './lib/cli.js';
 import { createProgress } from './lib/progress.js';
 

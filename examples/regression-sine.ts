@@ -10,7 +10,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, relative } from 'node:path';
 import { Command } from 'commander';
-import { Adam, Dense, Linear, MeanAbsoluteError, MeanSquaredError, ReLU, Sequential, Tensor } from '../src/index.js';
+import { Adam, Dense, Linear, MeanAbsoluteError, MeanSquaredError, ReLU, Sequential, Tensor } from 'handgrad';
 import { integer, nonNegativeNumber, parseOrExit, positiveInteger, run } from './lib/cli.js';
 import { lineChartPng } from './lib/line-chart.js';
 import { createProgress } from './lib/progress.js';

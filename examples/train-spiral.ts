@@ -25,7 +25,7 @@ import {
   recordDiagnostics,
   type DiagnosisRecord,
   type Optimizer,
-} from '../src/index.js';
+} from 'handgrad';
 import { integer, nonNegativeNumber, parseOrExit, positiveInteger } from './lib/cli.js';
 import { decisionBoundaryPng } from './lib/decision-boundary.js';
 import { diagnosisChartPng } from './lib/diagnosis-chart.js';

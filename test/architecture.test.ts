@@ -57,3 +57,22 @@ describe('src/ architecture rules', () => {
     }
   });
 });
+
+describe('examples/ use handgrad as a user would', () => {
+  const examples = join(import.meta.dirname, '..', 'examples');
+  const exampleFiles = sourceFiles(examples).map((path) => ({ path: relative(examples, path), text: withoutComments(readFileSync(path, 'utf8')) }));
+
+  it("import the library only as 'handgrad' or 'handgrad/node', never from src/", () => {
+    const offenders: string[] = [];
+    let packageImports = 0;
+    for (const { path, text } of exampleFiles) {
+      for (const m of text.matchAll(importPattern)) {
+        const spec = m[1] ?? m[2];
+        if (spec === 'handgrad' || spec === 'handgrad/node') packageImports++;
+        else if (/(^|\/)src(\/|$)/.test(spec) || spec.startsWith('handgrad/')) offenders.push(`${path}: ${spec}`);
+      }
+    }
+    expect(offenders).toEqual([]);
+    expect(packageImports).toBeGreaterThanOrEqual(5);
+  });
+});

@@ -9,7 +9,7 @@
  * {@link cnnInitialWeights} (He-normal, seeded) on the batch {@link cnnBatch}, so their first losses must
  * agree.
  */
-import { Random } from '../../src/index.js';
+import { Random } from 'handgrad';
 
 export const CNN = {
   batch: 64,

@@ -14,7 +14,7 @@ import {
   Tensor,
   spiralData,
   type Layer,
-} from '../../src/index.js';
+} from 'handgrad';
 import { tf } from './tf.js';
 
 export interface Workload {

@@ -5,7 +5,7 @@
  */
 import { PNG } from 'pngjs';
 import type { TopLevelSpec } from 'vega-lite';
-import { Tensor } from '../../src/index.js';
+import { Tensor } from 'handgrad';
 import { CLASS_COLORS, renderChart } from './chart.js';
 
 export interface DecisionBoundaryOptions {

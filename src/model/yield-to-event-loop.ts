@@ -1,17 +1,25 @@
 /**
  * Gives the host's event loop a turn (rendering, input, timers, I/O) and resumes soon after. Uses the
- * best primitive the host has, found once:
- * - `scheduler.yield()` (recent browsers): resumes ahead of other queued tasks;
- * - `setImmediate` (Node): runs after pending I/O, with no minimum delay;
- * - `MessageChannel` (other browsers, workers): a macrotask without `setTimeout`'s 4 ms clamp;
+ * best primitive the host has, found on first use:
+ * - `setImmediate` (Node, Bun): runs after pending I/O, with no minimum delay;
+ * - `MessageChannel` (browsers, workers, Deno): a task queued like any other, without `setTimeout`'s 4 ms
+ *   clamp, so timers, input and painting get their turns between batches;
  * - `setTimeout(0)`; and where none exists (a bare JavaScript engine) a resolved promise, which at least
  *   lets promise callbacks run.
+ * Not `scheduler.yield()`: Chromium runs its continuation ahead of other tasks, so a long fit starved the
+ * page's timers (measured in Chromium: an abort `setTimeout` of 600 ms fired only when a 4 s fit ended, and
+ * frames came at 8 per second; with MessageChannel it fired at 623 ms, with 43 frames per second).
  * Only ECMAScript globals are assumed, so this stays browser-safe and needs no DOM or Node typings.
  */
-export const yieldToEventLoop: () => Promise<void> = pickYield();
+export function yieldToEventLoop(): Promise<void> {
+  // Chosen on first use, not at import: importing handgrad must not create a MessageChannel nobody uses.
+  chosen ??= pickYield();
+  return chosen();
+}
+
+let chosen: (() => Promise<void>) | undefined;
 
 interface HostGlobals {
-  scheduler?: { yield?: () => Promise<void> };
   setImmediate?: (callback: () => void) => unknown;
   MessageChannel?: new () => {
     port1: { onmessage: ((event: unknown) => void) | null };
@@ -22,8 +30,6 @@ interface HostGlobals {
 
 function pickYield(): () => Promise<void> {
   const host = globalThis as HostGlobals;
-  const scheduler = host.scheduler;
-  if (typeof scheduler?.yield === 'function') return () => scheduler.yield!();
   const setImmediate = host.setImmediate;
   if (typeof setImmediate === 'function') return () => new Promise((resolve) => void setImmediate(resolve));
   if (typeof host.MessageChannel === 'function') {

@@ -1,13 +1,13 @@
 /**
  * The browser entry (`src/index.ts`) must bundle for the browser and run with no Node API at all:
  * esbuild bundles it with `platform: 'browser'` (any `node:` import would fail the build), and the bundle
- * is run in a bare V8 context (no process, require, fs or Buffer) where it trains a small model, with the
- * WebAssembly kernels loaded from their embedded bytes.
+ * is run in a bare V8 context (no process, require, fs or Buffer) where it trains a small model with `fit`
+ * and `fitAsync`, with the WebAssembly kernels loaded from their embedded bytes (test/helpers/bare-v8.ts).
  */
 import { join } from 'node:path';
-import { runInNewContext } from 'node:vm';
 import { build } from 'esbuild';
 import { describe, expect, it } from 'vitest';
+import { trainInBareContext } from '../helpers/bare-v8.js';
 
 const root = join(import.meta.dirname, '..', '..');
 
@@ -25,26 +25,12 @@ describe('browser bundle', () => {
     const code = result.outputFiles[0].text;
     expect(code).not.toMatch(/require\(["']node:/);
 
-    const script = `${code}
-      const { Adam, CategoricalCrossEntropy, Dense, ReLU, Sequential, Softmax, spiralData, availableKernels, useKernels } = handgrad;
-      const out = { kernels: availableKernels(), losses: [] };
-      for (const name of out.kernels) {
-        useKernels(name);
-        const { x, y } = spiralData({ samples: 30, classes: 3, seed: 0 });
-        const model = new Sequential([new Dense(2, 16, { seed: 1, initializer: 'he' }), new ReLU(), new Dense(16, 3, { seed: 2 }), new Softmax()]);
-        model.compile({ loss: new CategoricalCrossEntropy(), optimizer: new Adam({ learningRate: 0.05 }) });
-        const history = model.fit(x, y, { epochs: 300, batchSize: 90, seed: 3 });
-        out.losses.push([history[0].loss, history[history.length - 1].loss]);
-      }
-      out.json = JSON.stringify(new Sequential([new Dense(2, 2, { seed: 1 })]).toJSON()).length;
-      out;`;
-    // A fresh context has only the ECMAScript globals, plus the WebAssembly and atob APIs a browser also has.
-    const context = { WebAssembly, atob };
-    const out = runInNewContext(script, context) as { kernels: string[]; losses: [number, number][]; json: number };
-
-    expect(typeof (context as Record<string, unknown>).process).toBe('undefined');
+    const out = await trainInBareContext(code);
+    expect(out.process).toBe('undefined');
     expect(out.kernels).toEqual(['wasm', 'js']);
     for (const [first, last] of out.losses) expect(last).toBeLessThan(0.8 * first);
+    // fitAsync where there is no setTimeout/setImmediate/MessageChannel: it falls back to promise turns
+    expect(out.asyncLosses[1]).toBeLessThan(0.8 * out.asyncLosses[0]);
     expect(out.json).toBeGreaterThan(0);
   });
 });
