@@ -4,7 +4,7 @@
  * fraction for activations, and every layer's output standard deviation.
  */
 import type { TopLevelSpec } from 'vega-lite';
-import type { DiagnosisRecord } from '../../src/index.js';
+import type { DiagnosisRecord } from 'handgrad';
 import { renderChart } from './chart.js';
 
 interface Point {

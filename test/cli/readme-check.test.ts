@@ -7,13 +7,20 @@
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
-import { runHandgrad } from '../helpers/handgrad-cli.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cliProject, removeProject, runHandgrad } from '../helpers/handgrad-cli.js';
 
 const root = join(import.meta.dirname, '..', '..');
 const readme = readFileSync(join(root, 'README.md'), 'utf8');
-const dir = mkdtempSync(join(root, '.check-cli-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const dir = mkdtempSync(join(root, '.check-cli-')); // for the diagnose example, run from the sources
+let project: string; // the packed package installed, with tsx: where a reader runs `npx handgrad check`
+beforeAll(async () => {
+  project = await cliProject(['tsx']);
+}, 300_000);
+afterAll(() => {
+  rmSync(dir, { recursive: true, force: true });
+  removeProject(project);
+});
 
 /** The section's fenced blocks in order, as [language, body]. */
 function blocks(heading: string): [string, string][] {
@@ -36,8 +43,8 @@ describe('README: checking your own layer', () => {
   });
 
   it('the layer passes with exit 0 and prints the report shown', () => {
-    writeFileSync(join(dir, 'scaled-tanh.ts'), layer[1]);
-    const run = runHandgrad(['check', 'scaled-tanh.ts'], dir);
+    writeFileSync(join(project, 'scaled-tanh.ts'), layer[1]);
+    const run = runHandgrad(['check', 'scaled-tanh.ts'], project);
     expect(run.status, run.stderr).toBe(0);
     expect(small(run.stdout)).toBe(small(passing[1]));
   });
@@ -51,8 +58,8 @@ describe('README: checking your own layer', () => {
         .join('\n'),
     );
     expect(layer[1]).toContain(removed);
-    writeFileSync(join(dir, 'scaled-tanh.ts'), layer[1].replace(removed, added));
-    const run = runHandgrad(['check', 'scaled-tanh.ts'], dir);
+    writeFileSync(join(project, 'scaled-tanh.ts'), layer[1].replace(removed, added));
+    const run = runHandgrad(['check', 'scaled-tanh.ts'], project);
     expect(run.status, run.stderr).toBe(1);
     expect(small(run.stdout)).toBe(small(failing[1]));
     expect(run.stdout).toMatch(/^FAIL gain: gradient disagrees with finite differences at \[0, \d\]/m);

@@ -72,7 +72,7 @@ describe('checkLayer', () => {
     expect(report.precision).toBe('float32');
     expect(report.step).toBe(1e-3);
     expect(report.passed).toBe(true);
-    expect(formatLayerCheck(report)).toContain('forward in float32');
+    expect(formatLayerCheck(report)).toContain('forward in float32 (a float64 copy of the layer still produced float32: it allocates float32 storage of its own)');
   });
 
   it('fails the contract when backward before forward returns instead of throwing', () => {
