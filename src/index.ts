@@ -27,6 +27,14 @@ export { Tanh } from './layers/tanh.js';
 export { LeakyReLU, type LeakyReLUOptions } from './layers/leaky-relu.js';
 export { Linear } from './layers/linear.js';
 export { Dropout, type DropoutOptions } from './layers/dropout.js';
+export { Conv2D, type Conv2DOptions } from './layers/conv2d.js';
+export { Flatten } from './layers/flatten.js';
+export { MaxPool2D } from './layers/max-pool2d.js';
+export { AveragePooling2D } from './layers/average-pooling2d.js';
+export { GlobalAveragePooling2D } from './layers/global-average-pooling2d.js';
+export type { Pool2DOptions } from './layers/pool-options.js';
+export { BatchNormalization, type BatchNormalizationOptions } from './layers/batch-normalization.js';
+export type { Padding } from './tensor/window-geometry.js';
 
 export type { Loss } from './losses/loss.js';
 export { type Labels, toOneHot } from './core/labels.js';
@@ -51,7 +59,7 @@ export {
 export { registerLayer, type LayerType, type LayerConfig, type JsonValue } from './model/layer-registry.js';
 export { registerLoss } from './losses/registry.js';
 export { registerOptimizer } from './optimizers/registry.js';
-export type { LayerSummary } from './model/summary.js';
+export type { LayerSummary, InputShape } from './model/summary.js';
 
 export {
   Optimizer,
@@ -77,7 +85,7 @@ export { verticalData } from './data/vertical.js';
 export { shuffle, type ShuffleOptions, type Dataset } from './data/shuffle.js';
 export { trainTestSplit, type SplitOptions, type Split } from './data/split.js';
 export { parseCsv, type CsvOptions, type CsvData } from './data/csv.js';
-export { parseIdx, idxToTensor, idxToLabels, type IdxArray, type IdxType } from './data/idx.js';
+export { parseIdx, idxToTensor, idxToLabels, type IdxArray, type IdxType, type IdxToTensorOptions } from './data/idx.js';
 
 export {
   gradCheck,

@@ -116,18 +116,43 @@ function readElements(view: DataView, offset: number, count: number, type: IdxTy
   }
 }
 
+/** Options for {@link idxToTensor}. */
+export interface IdxToTensorOptions {
+  /** Each element is multiplied by this; the default 1/255 maps uint8 pixels to [0, 1]. */
+  scale?: number;
+  /**
+   * `'rows'` (default): `[n, h·w·…]`, one flattened sample per row, for Dense layers.
+   * `'images'`: NHWC images for Conv2D — `[n, h, w] → [n, h, w, 1]` (a channel axis is added to grey
+   * images), `[n, h, w, c]` as it is.
+   */
+  layout?: 'rows' | 'images';
+}
+
 /**
- * IDX images `[n, h, w, …]` as a `[n, h·w·…]` Tensor (one flattened sample per row), each element times
- * `scale` — the default 1/255 maps uint8 pixels to [0, 1].
- * @throws if the array has fewer than 2 dimensions
+ * IDX samples `[n, …]` as a Tensor: by default `[n, h·w·…]` (one flattened sample per row), or with
+ * `{ layout: 'images' }` NHWC images `[n, h, w, 1]` (e.g. MNIST, Fashion-MNIST) — each element times
+ * `scale` (default 1/255, mapping uint8 pixels to [0, 1]). The second argument may also be the scale alone.
+ * @throws if the array has fewer than 2 dimensions, or `'images'` is asked of an array that is not 3-D or 4-D
  */
-export function idxToTensor(idx: IdxArray, scale = 1 / 255): Tensor {
+export function idxToTensor(idx: IdxArray, options: number | IdxToTensorOptions = {}): Tensor {
+  const { scale = 1 / 255, layout = 'rows' } = typeof options === 'number' ? { scale: options } : options;
+  const shape = `[${idx.shape.join(', ')}]`;
   if (idx.shape.length < 2) {
-    throw new RangeError(`idxToTensor: expected [samples, …features] with at least 2 dimensions, got shape [${idx.shape.join(', ')}]`);
+    throw new RangeError(`idxToTensor: expected [samples, …features] with at least 2 dimensions, got shape ${shape}`);
   }
-  const rows = idx.shape[0];
-  const cols = idx.shape.slice(1).reduce((a, b) => a * b, 1);
-  const t = new Tensor([rows, cols]);
+  if (layout !== 'rows' && layout !== 'images') {
+    throw new RangeError(`idxToTensor: layout must be 'rows' or 'images', got ${JSON.stringify(layout)}`);
+  }
+  let dims: number[];
+  if (layout === 'images') {
+    if (idx.shape.length !== 3 && idx.shape.length !== 4) {
+      throw new RangeError(`idxToTensor: layout 'images' expects [samples, height, width] or [samples, height, width, channels], got shape ${shape}`);
+    }
+    dims = idx.shape.length === 3 ? [...idx.shape, 1] : [...idx.shape];
+  } else {
+    dims = [idx.shape[0], idx.shape.slice(1).reduce((a, b) => a * b, 1)];
+  }
+  const t = new Tensor(dims);
   for (let i = 0; i < idx.data.length; i++) t.data[i] = idx.data[i] * scale;
   return t;
 }

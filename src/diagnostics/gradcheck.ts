@@ -16,6 +16,11 @@ export interface GradCheckOptions {
   seed?: number;
   /** Check at most this many elements per tensor (spread evenly). Default: all. */
   maxElementsPerTensor?: number;
+  /**
+   * Run forward passes in training mode (default true). Layers such as BatchNormalization compute a
+   * different function at inference; pass false to check that one.
+   */
+  training?: boolean;
 }
 
 /** The comparison for one tensor (an input or a parameter). */
@@ -163,7 +168,7 @@ function randomWeights(like: Tensor, seed: number): Tensor {
  */
 export function gradCheck(layer: Layer, x: Tensor, options: GradCheckOptions = {}): GradCheckReport {
   const input = x.clone();
-  const forwardOptions = { training: true };
+  const forwardOptions = { training: options.training ?? true };
   const y = layer.forward(input, forwardOptions);
   const r = randomWeights(y, options.seed ?? 0);
   const dinputs = layer.backward(r).clone();
@@ -198,7 +203,7 @@ export function gradCheckModel(
   options: GradCheckOptions = {},
 ): GradCheckReport {
   const input = x.clone();
-  const forwardOptions = { training: true };
+  const forwardOptions = { training: options.training ?? true };
   const yPred = model.forward(input, forwardOptions);
   const dinputs = model.backward(yPred, yTrue, loss).clone();
   const targets: GradCheckTarget[] = [{ name: 'input', values: input.data, analytic: dinputs.data }];

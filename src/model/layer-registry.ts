@@ -1,5 +1,11 @@
 import type { RandomState } from '../core/random.js';
+import { AveragePooling2D } from '../layers/average-pooling2d.js';
+import { BatchNormalization } from '../layers/batch-normalization.js';
+import { Conv2D, type Conv2DOptions } from '../layers/conv2d.js';
 import { Dense, type DenseOptions } from '../layers/dense.js';
+import { Flatten } from '../layers/flatten.js';
+import { GlobalAveragePooling2D } from '../layers/global-average-pooling2d.js';
+import { MaxPool2D } from '../layers/max-pool2d.js';
 import { Dropout } from '../layers/dropout.js';
 import type { InitializerName } from '../layers/initializers.js';
 import type { Layer } from '../layers/layer.js';
@@ -9,6 +15,8 @@ import { ReLU } from '../layers/relu.js';
 import { Sigmoid } from '../layers/sigmoid.js';
 import { Softmax } from '../layers/softmax.js';
 import { Tanh } from '../layers/tanh.js';
+import type { Padding } from '../tensor/window-geometry.js';
+import { base64ToFloat32, float32ToBase64 } from './base64.js';
 
 /** A JSON value, as saved models hold them. */
 export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
@@ -119,4 +127,81 @@ registerLayer<Dropout>({
   // the mask stream continues where it stopped, so resumed training draws the same masks
   getState: (layer) => layer.rng.getState() as unknown as JsonValue,
   setState: (layer, state) => layer.rng.setState(state as unknown as RandomState),
+});
+registerLayer(stateless('Flatten', Flatten));
+registerLayer(stateless('GlobalAveragePooling2D', GlobalAveragePooling2D));
+registerLayer<Conv2D>({
+  type: 'Conv2D',
+  layerClass: Conv2D,
+  getConfig: (layer) => ({
+    ...definedFields(layer.options),
+    inChannels: layer.inChannels,
+    filters: layer.filters,
+    kernelSize: [...layer.kernelSize],
+    strides: [...layer.strides],
+    padding: layer.padding,
+  }),
+  fromConfig: (c) => {
+    const options: Conv2DOptions = {
+      kernelSize: c.kernelSize as [number, number],
+      strides: c.strides as [number, number] | undefined,
+      padding: c.padding as Padding | undefined,
+      seed: (c.seed as number | undefined) ?? 0, // weights come from the file; a fixed seed keeps the global stream untouched
+      initializer: c.initializer as InitializerName | undefined,
+    };
+    return new Conv2D(c.inChannels as number, c.filters as number, options);
+  },
+});
+const poolConfig = (layer: MaxPool2D | AveragePooling2D): LayerConfig => ({
+  poolSize: [...layer.poolSize],
+  strides: [...layer.strides],
+  padding: layer.padding,
+});
+const poolOptions = (c: LayerConfig) => ({
+  poolSize: c.poolSize as [number, number],
+  strides: c.strides as [number, number],
+  padding: c.padding as Padding,
+});
+registerLayer<MaxPool2D>({
+  type: 'MaxPool2D',
+  layerClass: MaxPool2D,
+  getConfig: poolConfig,
+  fromConfig: (c) => new MaxPool2D(poolOptions(c)),
+});
+registerLayer<AveragePooling2D>({
+  type: 'AveragePooling2D',
+  layerClass: AveragePooling2D,
+  getConfig: poolConfig,
+  fromConfig: (c) => new AveragePooling2D(poolOptions(c)),
+});
+registerLayer<BatchNormalization>({
+  type: 'BatchNormalization',
+  layerClass: BatchNormalization,
+  getConfig: (layer) => ({ channels: layer.channels, momentum: layer.momentum, epsilon: layer.epsilon }),
+  fromConfig: (c) =>
+    new BatchNormalization(c.channels as number, { momentum: c.momentum as number, epsilon: c.epsilon as number }),
+  // the moving averages are not trained by gradients, so they are state rather than parameters
+  getState: (layer) => ({
+    movingMean: float32ToBase64(layer.movingMean.data),
+    movingVariance: float32ToBase64(layer.movingVariance.data),
+  }),
+  setState: (layer, state) => {
+    const s = (state ?? {}) as { [key: string]: JsonValue };
+    const read = (field: 'movingMean' | 'movingVariance'): Float32Array => {
+      const text = s[field];
+      if (typeof text !== 'string') throw new RangeError(`${field}: expected a base64 string, got ${JSON.stringify(text)}`);
+      const values = base64ToFloat32(text, layer.channels, field);
+      for (let i = 0; i < values.length; i++) {
+        const v = values[i];
+        if (!Number.isFinite(v) || (field === 'movingVariance' && v < 0)) {
+          throw new RangeError(`${field}: value ${v} at index ${i} is not ${field === 'movingVariance' ? 'a finite number ≥ 0' : 'finite'}`);
+        }
+      }
+      return values;
+    };
+    const mean = read('movingMean');
+    const variance = read('movingVariance');
+    layer.movingMean.data.set(mean);
+    layer.movingVariance.data.set(variance);
+  },
 });

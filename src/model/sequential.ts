@@ -12,7 +12,7 @@ import { Tensor } from '../tensor/tensor.js';
 import { fitModel, type FitOptions, type History } from './fit.js';
 import { fitModelAsync, type FitAsyncOptions } from './fit-async.js';
 import { layersFromJSON, modelToJSON, restoreTraining, type ModelJSON, type SaveOptions } from './serialization.js';
-import { formatSummary, summarize } from './summary.js';
+import { formatSummary, summarize, type InputShape } from './summary.js';
 import { checkDataset } from './validate.js';
 
 /** Options for {@link Sequential.compile}. */
@@ -265,11 +265,12 @@ export class Sequential {
   }
 
   /**
-   * A text table of the layers, their output shapes and parameter counts, and the total, for inputs of
-   * `inputWidth` features. Runs one zero row through the model in inference mode to find the shapes.
+   * A text table of the layers, their output shapes and parameter counts, and the total, for samples of
+   * `inputShape`: a feature count (`summary(784)`) or the dimensions after the batch (`summary([28, 28, 1])`
+   * for NHWC images). Runs one zero sample through the model in inference mode to find the shapes.
    */
-  summary(inputWidth: number): string {
-    return formatSummary(summarize(this.layers, inputWidth), inputWidth);
+  summary(inputShape: InputShape): string {
+    return formatSummary(summarize(this.layers, inputShape), inputShape);
   }
 
   /** The model's output for x (probabilities, for a Softmax model) in inference mode, as a new tensor the caller owns. */

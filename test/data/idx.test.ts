@@ -85,6 +85,18 @@ describe('idxToTensor / idxToLabels', () => {
     expect(idxToTensor(parseIdx(encodeIdx('uint8', [1, 2], [3, 4])), 1).toArray()).toEqual([[3, 4]]);
   });
 
+  it("layout 'images' gives NHWC images: [n, h, w] → [n, h, w, 1], [n, h, w, c] unchanged", () => {
+    const t = idxToTensor(parseIdx(encodeIdx('uint8', [2, 1, 2], [0, 255, 51, 102])), { layout: 'images' });
+    expect(t.shape).toEqual([2, 1, 2, 1]);
+    expect(Array.from(t.data)).toEqual([0, 1, 0.2, 0.4].map(Math.fround));
+    const rgb = idxToTensor(parseIdx(encodeIdx('uint8', [1, 1, 2, 3], [1, 2, 3, 4, 5, 6])), { layout: 'images', scale: 2 });
+    expect(rgb.shape).toEqual([1, 1, 2, 3]);
+    expect(rgb.get(0, 0, 1, 2)).toBe(12);
+    expect(() => idxToTensor(parseIdx(encodeIdx('uint8', [2, 3], [1, 2, 3, 4, 5, 6])), { layout: 'images' })).toThrow(
+      "idxToTensor: layout 'images' expects [samples, height, width] or [samples, height, width, channels], got shape [2, 3]",
+    );
+  });
+
   it('rejects shapes and values that do not fit', () => {
     expect(() => idxToTensor(parseIdx(encodeIdx('uint8', [3], [1, 2, 3])))).toThrow(
       'idxToTensor: expected [samples, …features] with at least 2 dimensions, got shape [3]',

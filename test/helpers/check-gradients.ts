@@ -15,7 +15,8 @@ import {
   type Loss,
 } from '../../src/index.js';
 import { expectClose, type Tolerance } from './close.js';
-import { tf, tfData, toTf } from './tf.js';
+import { expect } from 'vitest';
+import { tf, tfData, toTf, toTfNd } from './tf.js';
 
 /**
  * Bound against central differences. The layers compute in float32, so the difference quotient carries
@@ -38,8 +39,11 @@ export const TF_TOLERANCE: Tolerance = { rtol: 1e-4, atol: 1e-5 };
  */
 export const FD_EPSILON = 1e-3;
 
-/** The same layer computation in tfjs: `params` arrive in `layer.parameters()` order. */
-export type TfLayerFn = (x: tf.Tensor2D, params: tf.Tensor2D[]) => tf.Tensor2D;
+/**
+ * The same layer computation in tfjs: `params` arrive in `layer.parameters()` order, each with its
+ * handgrad shape (`T` is `tf.Tensor2D` for layers on matrices, `tf.Tensor4D` for images, …).
+ */
+export type TfLayerFn<T extends tf.Tensor = tf.Tensor2D> = (x: T, params: T[]) => tf.Tensor;
 
 export interface LayerCheckOptions {
   fd?: Tolerance;
@@ -52,6 +56,11 @@ export interface LayerCheckOptions {
    * layer reports a non-zero `regularizationLoss()`: then L = Σ r ⊙ y + penalty on both sides.
    */
   tfPenalty?: (params: tf.Tensor2D[]) => tf.Scalar;
+  /**
+   * Whether to run the layer's forward in training mode (default true). BatchNormalization, for one,
+   * computes a different function in each mode; both must be checked.
+   */
+  training?: boolean;
 }
 
 function expectReport(report: GradCheckReport, tol: Tolerance, label: string): void {
@@ -61,15 +70,21 @@ function expectReport(report: GradCheckReport, tol: Tolerance, label: string): v
 }
 
 /** Checks `layer.backward` at `x` against finite differences and TensorFlow.js autodiff. */
-export function checkLayerGradients(layer: Layer, x: Tensor, tfForward: TfLayerFn, options: LayerCheckOptions = {}): void {
+export function checkLayerGradients<T extends tf.Tensor = tf.Tensor2D>(
+  layer: Layer,
+  x: Tensor,
+  tfForward: TfLayerFn<T>,
+  options: LayerCheckOptions = {},
+): void {
   const seed = options.seed ?? 7;
+  const training = options.training ?? true;
   // (a) finite differences
-  const report = gradCheck(layer, x, { epsilon: FD_EPSILON, ...options.gradCheck, seed });
+  const report = gradCheck(layer, x, { epsilon: FD_EPSILON, ...options.gradCheck, seed, training });
   expectReport(report, options.fd ?? FD_TOLERANCE, layer.name);
 
   // (b) TensorFlow.js: grads of L = Σ r ⊙ f(x, params), with the same r that gradCheck used
-  const y = layer.forward(x, { training: true });
-  const r = new Tensor([y.rows, y.cols]);
+  const y = layer.forward(x, { training });
+  const r = new Tensor(y.shape);
   new Random(seed).fillUniform(r.data, -1, 1);
   const dinputs = layer.backward(r).data.slice();
   const params = layer.parameters();
@@ -81,17 +96,18 @@ export function checkLayerGradients(layer: Layer, x: Tensor, tfForward: TfLayerF
     throw new Error(`${layer.name} has a regularisation penalty (${penalty}): pass tfPenalty to checkLayerGradients`);
   }
   tf.tidy(() => {
-    const rT = toTf(r);
-    const args = [toTf(x), ...params.map((p) => toTf(p.value))];
+    const rT = toTfNd(r);
+    const args = [toTfNd(x), ...params.map((p) => toTfNd(p.value))] as T[];
     const f = (...ts: tf.Tensor[]) => {
-      const data = tf.sum(tf.mul(tfForward(ts[0] as tf.Tensor2D, ts.slice(1) as tf.Tensor2D[]), rT));
+      const data = tf.sum(tf.mul(tfForward(ts[0] as T, ts.slice(1) as T[]), rT));
       return options.tfPenalty ? tf.add(data, options.tfPenalty(ts.slice(1) as tf.Tensor2D[])) : data;
     };
     if (options.tfPenalty) {
-      const tfPenaltyValue = options.tfPenalty(args.slice(1)).dataSync()[0];
+      const tfPenaltyValue = options.tfPenalty(args.slice(1) as tf.Tensor[] as tf.Tensor2D[]).dataSync()[0];
       expectClose([penalty], [tfPenaltyValue], tfTol, `${layer.name} regularisation penalty vs TensorFlow.js`);
     }
     const yTf = tfForward(args[0], args.slice(1));
+    expect(yTf.shape, `${layer.name} output shape vs TensorFlow.js`).toEqual([...y.shape]);
     expectClose(y.data, tfData(yTf), tfTol, `${layer.name} forward vs TensorFlow.js`);
     const grads = tf.grads(f)(args);
     expectClose(dinputs, tfData(grads[0]), tfTol, `${layer.name} dinputs vs TensorFlow.js`);
@@ -129,7 +145,12 @@ export function checkLossGradients(
 
 /** A `[rows, cols]` tensor of uniform values in [low, high). */
 export function randomTensor(rows: number, cols: number, seed: number, low = -1, high = 1): Tensor {
-  const t = new Tensor([rows, cols]);
+  return randomTensorNd([rows, cols], seed, low, high);
+}
+
+/** A tensor of any shape (e.g. `[batch, height, width, channels]`) of uniform values in [low, high). */
+export function randomTensorNd(shape: readonly number[], seed: number, low = -1, high = 1): Tensor {
+  const t = new Tensor(shape);
   new Random(seed).fillUniform(t.data, low, high);
   return t;
 }

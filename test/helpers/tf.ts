@@ -19,9 +19,14 @@ export function tfReady(): Promise<void> {
   return ready;
 }
 
-/** A handgrad tensor as a tfjs 2-D tensor (same float32 values). */
+/** A handgrad 2-D tensor as a tfjs 2-D tensor (same float32 values). */
 export function toTf(t: Tensor): tf.Tensor2D {
   return tf.tensor2d(t.data.slice(), [t.rows, t.cols], 'float32');
+}
+
+/** A handgrad tensor of any rank as a tfjs tensor of the same shape and float32 values. */
+export function toTfNd(t: Tensor): tf.Tensor {
+  return tf.tensor(t.data.slice(), [...t.shape], 'float32');
 }
 
 /** The values of a tfjs tensor, synchronously. */

@@ -213,7 +213,7 @@ describe('Sequential.fromJSON rejects corrupt models, naming the field', () => {
     ['missing version', (j) => delete j.version, 'version: unsupported format version undefined'],
     ['no layers', (j) => (j.layers = []), 'layers: expected a non-empty array, got an array'],
     ['layer not an object', (j) => (j.layers[1] = 5), 'layers[1]: expected { type, config, parameters }, got 5'],
-    ['unknown layer type', (j) => (j.layers[1].type = 'Conv2D'), "layers[1].type: unknown layer type 'Conv2D' (registered: Dense, ReLU, Softmax, Sigmoid, Tanh, Linear, LeakyReLU, Dropout"],
+    ['unknown layer type', (j) => (j.layers[1].type = 'LSTM'), "layers[1].type: unknown layer type 'LSTM' (registered: Dense, ReLU, Softmax, Sigmoid, Tanh, Linear, LeakyReLU, Dropout, Flatten, GlobalAveragePooling2D, Conv2D, MaxPool2D, AveragePooling2D, BatchNormalization"],
     ['bad config value', (j) => (j.layers[0].config.nOut = -3), 'layers[0].config: Dense: nOut must be an integer ≥ 1, got -3'],
     ['bad dropout rate', (j) => (j.layers[1].config.rate = 1.5), 'layers[1].config: Dropout: rate must be a number in [0, 1), got 1.5'],
     ['missing parameter', (j) => delete j.layers[0].parameters.biases, 'layers[0].parameters.biases: missing'],

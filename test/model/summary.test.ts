@@ -35,6 +35,8 @@ describe('Sequential.summary', () => {
     expect(() => model.summary(3)).toThrow(
       'Sequential.summary: layer 0 (Dense(2→64)) rejects its input: Dense(2→64).forward: input has 3 columns, expected 2 (input shape [1, 3])',
     );
-    expect(() => model.summary(0)).toThrow('Sequential.summary: inputWidth must be a positive integer, got 0');
+    expect(() => model.summary(0)).toThrow(
+      'Sequential.summary: inputShape must be a positive integer (features) or an array of them (e.g. [28, 28, 1]), got 0',
+    );
   });
 });

@@ -1,8 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import {
   Adam,
+  AveragePooling2D,
+  BatchNormalization,
   CategoricalCrossEntropy,
+  Conv2D,
   Dense,
+  Flatten,
+  MaxPool2D,
   Random,
   ReLU,
   SGD,
@@ -66,9 +71,25 @@ function model(widths: number[], optimizer: Optimizer): Sequential {
   return new Sequential(layers).compile({ loss: new CategoricalCrossEntropy(), optimizer });
 }
 
-function batch(rows: number, cols: number, classes: number, seed: number): { x: Tensor; y: Int32Array } {
+/** A CNN with every image layer: [n, 9, 9, 2] → Conv → BN → ReLU → MaxPool → Conv → ReLU → AvgPool → Flatten → Dense → Softmax. */
+function cnn(optimizer: Optimizer): Sequential {
+  return new Sequential([
+    new Conv2D(2, 4, { kernelSize: 3, padding: 'same', seed: 1, initializer: 'he' }),
+    new BatchNormalization(4),
+    new ReLU(),
+    new MaxPool2D({ poolSize: 2 }),
+    new Conv2D(4, 6, { kernelSize: 2, seed: 2, initializer: 'he' }),
+    new ReLU(),
+    new AveragePooling2D({ poolSize: 2, strides: 1, padding: 'same' }),
+    new Flatten(),
+    new Dense(54, 3, { seed: 3 }),
+    new Softmax(),
+  ]).compile({ loss: new CategoricalCrossEntropy(), optimizer });
+}
+
+function batch(rows: number, cols: number | number[], classes: number, seed: number): { x: Tensor; y: Int32Array } {
   const rng = new Random(seed);
-  const x = new Tensor([rows, cols]);
+  const x = new Tensor([rows, ...(typeof cols === 'number' ? [cols] : cols)]);
   rng.fillUniform(x.data, 0, 1);
   const y = new Int32Array(rows);
   for (let i = 0; i < rows; i++) y[i] = rng.int(classes);
@@ -115,6 +136,45 @@ describe('training step steady state', () => {
     after.forEach((b, i) => expect(b, `buffer ${i} kept its identity`).toBe(before[i]));
     losses.forEach((l) => expect(Number.isFinite(l)).toBe(true));
     expect(losses[2]).toBeLessThan(losses[0]); // it is still training
+  });
+
+  it('a CNN (Conv2D, BatchNormalization, pooling, Flatten), batch 16, Adam: allocates nothing after step 1', () => {
+    const m = cnn(new Adam({ learningRate: 0.01 }));
+    const { x, y } = batch(16, [9, 9, 2], 3, 4);
+    const kernels = getKernels();
+    const memory = () => (kernels instanceof WasmKernels ? kernels.memoryBytes : 0);
+    const first = countTypedArrays(() => m.trainStep(x, y));
+    expect(first.count).toBeGreaterThan(0);
+    const bytesAfterFirst = memory();
+    const before = buffers(m);
+    let losses: number[] = [];
+    const steady = countTypedArrays(() => {
+      losses = [m.trainStep(x, y), m.trainStep(x, y), m.trainStep(x, y)];
+    });
+    expect(steady.what, 'typed arrays created in steady-state steps').toEqual([]);
+    expect(memory()).toBe(bytesAfterFirst);
+    buffers(m).forEach((b, i) => expect(b, `buffer ${i} kept its identity`).toBe(before[i]));
+    expect(losses[2]).toBeLessThan(losses[0]);
+  });
+
+  it('a CNN in fit with alternating batch sizes and validation allocates nothing after its first epoch', () => {
+    const m = cnn(new Adam({ learningRate: 0.01 }));
+    const train = batch(40, [9, 9, 2], 3, 5); // batches of 16, 16 and 8
+    const validation = batch(12, [9, 9, 2], 3, 6);
+    const seenAtEpochEnd: number[] = [];
+    const all = countTypedArrays((seen) => {
+      m.fit(train.x, train.y, {
+        epochs: 3,
+        batchSize: 16,
+        seed: 1,
+        validationData: [validation.x, validation.y],
+        onEpochEnd: () => {
+          seenAtEpochEnd.push(seen.length);
+        },
+      });
+    });
+    expect(seenAtEpochEnd[0]).toBeGreaterThan(0);
+    expect(all.what.slice(seenAtEpochEnd[0], seenAtEpochEnd[2]), 'typed arrays created in epochs 2–3').toEqual([]);
   });
 
   it('a bigger batch allocates (and may grow memory) once, then is steady again', () => {

@@ -1,0 +1,169 @@
+import { randomFor } from '../core/random.js';
+import { checkEnum, checkInteger, checkOptions, checkSeed, invalid } from '../core/validate.js';
+import { col2im, im2col } from '../tensor/im2col.js';
+import { addRowVector, assertFinite, matmul, matmulTransA, matmulTransB, sumColumns } from '../tensor/ops.js';
+import { Tensor, reuseOrAllocate } from '../tensor/tensor.js';
+import { viewOf } from '../tensor/view.js';
+import { pairOption, paddingOption, windowGeometry, type Padding, type WindowGeometry } from '../tensor/window-geometry.js';
+import { INITIALIZERS, initializeWeights, type InitializerName } from './initializers.js';
+import { checkBackwardShape, type ForwardOptions, type Layer, type Parameter } from './layer.js';
+
+/** Options for {@link Conv2D}. */
+export interface Conv2DOptions {
+  /** Kernel height and width: one number for a square kernel, or `[height, width]`. Required. */
+  kernelSize: number | readonly [number, number];
+  /** Step between kernel positions: one number or `[vertical, horizontal]`. Default 1. */
+  strides?: number | readonly [number, number];
+  /** `'valid'` (no padding, the default) or `'same'` (output ⌈in / stride⌉; extra row/column at the bottom/right, as TensorFlow). */
+  padding?: Padding;
+  /** Seed for the weight initialiser. Default: a stream forked from the global generator. */
+  seed?: number;
+  /**
+   * Weight initialiser, with fan-in kh·kw·inChannels and fan-out kh·kw·filters (as Keras computes them).
+   * Default `'glorot'` (Keras's default for Conv2D); `'he'` suits ReLU networks.
+   */
+  initializer?: InitializerName;
+}
+
+const CONV2D_OPTIONS = ['kernelSize', 'strides', 'padding', 'seed', 'initializer'] as const;
+
+/**
+ * 2-D convolution over NHWC images (Keras `Conv2D`, `data_format='channels_last'`, without dilation):
+ *
+ *   y[n, oy, ox, f] = b[f] + Σ_{ky, kx, c} x[n, oy·sy − pt + ky, ox·sx − pl + kx, c] · W[ky, kx, c, f]
+ *
+ * Shapes: x `[batch, H, W, inChannels]`, W `[kh, kw, inChannels, filters]` (HWIO, as Keras/TensorFlow),
+ * b `[1, filters]` (like Dense's biases), y `[batch, outH, outW, filters]`; x is 0 in the padding.
+ *
+ * It runs as one matrix product: X̃ = im2col(x) `[batch·outH·outW, kh·kw·inChannels]` holds in each row the
+ * input values one kernel position sees, W read as a matrix W̃ `[kh·kw·inChannels, filters]`, and
+ * Y = X̃ · W̃ + b is y in NHWC order. Keeps X̃ (backward needs it for dL/dW).
+ *
+ * Backward, given G = dL/dy read as a `[batch·outH·outW, filters]` matrix:
+ * - dL/dW̃ = X̃ᵀ · G          (`dweights`; each weight meets every position it multiplied)
+ * - dL/db  = Σ_rows G        (`dbiases`; the bias is added at every position of every image)
+ * - dL/dX̃ = G · W̃ᵀ, then dL/dx = col2im(dL/dX̃): each input value receives the gradient of every
+ *   window position it was copied to (`dinputs`).
+ * The matrix products run on the active kernel set (WebAssembly SIMD by default).
+ */
+export class Conv2D implements Layer {
+  readonly name: string;
+  readonly inChannels: number;
+  readonly filters: number;
+  readonly kernelSize: readonly [number, number];
+  readonly strides: readonly [number, number];
+  readonly padding: Padding;
+  /** `[kh, kw, inChannels, filters]`. The same Tensor object for the layer's whole life. */
+  readonly weights: Tensor;
+  /** `[1, filters]`, zeros at start. */
+  readonly biases: Tensor;
+  /** dL/dW from the last backward, `[kh, kw, inChannels, filters]`. */
+  readonly dweights: Tensor;
+  /** dL/db from the last backward, `[1, filters]`. */
+  readonly dbiases: Tensor;
+  dinputs: Tensor | null = null;
+  /** The options the layer was built with. */
+  readonly options: Readonly<Conv2DOptions>;
+
+  /** W and dL/dW read as `[kh·kw·inChannels, filters]` matrices (views sharing their data). */
+  private readonly weightMatrix: Tensor;
+  private readonly dweightMatrix: Tensor;
+  private geometry: WindowGeometry | null = null;
+  private inputShape: readonly number[] = [];
+  /** im2col(x) of the last forward. */
+  private columns: Tensor | null = null;
+  /** Y as a `[batch·outH·outW, filters]` matrix, and the same data as `[batch, outH, outW, filters]`. */
+  private outputMatrix: Tensor | null = null;
+  private output: Tensor | null = null;
+  private gradientMatrix: Tensor | null = null;
+  private dcolumns: Tensor | null = null;
+
+  constructor(inChannels: number, filters: number, options: Conv2DOptions) {
+    checkInteger('Conv2D', 'inChannels', inChannels, { min: 1 });
+    checkInteger('Conv2D', 'filters', filters, { min: 1 });
+    const op = `Conv2D(${inChannels}, ${filters})`;
+    if (options === undefined) invalid(op, 'options', 'an options object with kernelSize', options, true);
+    checkOptions(op, 'options', options, CONV2D_OPTIONS);
+    if (options.seed !== undefined) checkSeed(op, 'seed', options.seed);
+    if (options.initializer !== undefined) checkEnum(op, 'initializer', options.initializer, INITIALIZERS);
+    this.inChannels = inChannels;
+    this.filters = filters;
+    this.kernelSize = pairOption(op, 'kernelSize', options.kernelSize);
+    this.strides = pairOption(op, 'strides', options.strides, [1, 1]);
+    this.padding = paddingOption(op, options.padding);
+    this.options = { ...options };
+    const [kh, kw] = this.kernelSize;
+    const [sy, sx] = this.strides;
+    const extras = [sy !== 1 || sx !== 1 ? `stride ${sy === sx ? sy : `${sy}×${sx}`}` : '', this.padding === 'same' ? 'same' : ''];
+    this.name = `Conv2D(${inChannels}→${filters}, ${[`${kh}×${kw}`, ...extras.filter((e) => e)].join(', ')})`;
+
+    this.weights = new Tensor([kh, kw, inChannels, filters]);
+    this.dweights = new Tensor([kh, kw, inChannels, filters]);
+    this.biases = new Tensor([1, filters]);
+    this.dbiases = new Tensor([1, filters]);
+    const fanIn = kh * kw * inChannels;
+    this.weightMatrix = this.weights.reshape([fanIn, filters]);
+    this.dweightMatrix = this.dweights.reshape([fanIn, filters]);
+    initializeWeights(options.initializer ?? 'glorot', this.weights.data, fanIn, kh * kw * filters, randomFor(options.seed));
+  }
+
+  /** y = conv(x, W) + b via im2col and one matrix product. Keeps im2col(x) for backward. */
+  forward(x: Tensor, _options?: ForwardOptions): Tensor {
+    const op = `${this.name}.forward`;
+    const g = windowGeometry(op, 'kernel', x.shape, this.kernelSize, this.strides, this.padding);
+    if (g.channels !== this.inChannels) {
+      throw new RangeError(`${op}: input has ${g.channels} channels, expected ${this.inChannels} (input shape ${x.shapeString()})`);
+    }
+    assertFinite(x, `${op}: input`);
+    this.geometry = g;
+    this.inputShape = x.shape;
+    const positions = g.batch * g.outHeight * g.outWidth;
+    const columns = reuseOrAllocate(this.columns, [positions, this.weightMatrix.shape[0]]);
+    im2col(x.data, g, columns.data);
+    this.columns = columns;
+    // Y = X̃ · W̃ + b
+    const y = matmul(columns, this.weightMatrix, this.outputMatrix, op);
+    addRowVector(y, this.biases, y, op);
+    this.outputMatrix = y;
+    this.output = viewOf(this.output, y, [g.batch, g.outHeight, g.outWidth, this.filters]);
+    return this.output;
+  }
+
+  backward(dvalues: Tensor): Tensor {
+    const g = this.backwardParametersFor(dvalues);
+    const op = `${this.name}.backward`;
+    // dL/dX̃ = G · W̃ᵀ
+    const dcolumns = matmulTransB(this.gradientMatrix as Tensor, this.weightMatrix, this.dcolumns, op);
+    this.dcolumns = dcolumns;
+    // dL/dx = col2im(dL/dX̃): every copy im2col made sends its gradient back to where it came from
+    const dinputs = reuseOrAllocate(this.dinputs, this.inputShape);
+    col2im(dcolumns.data, g, dinputs.data);
+    this.dinputs = dinputs;
+    return dinputs;
+  }
+
+  /** The parameter half of {@link Conv2D.backward}: dL/dW and dL/db only (`dinputs` is not touched). */
+  backwardParameters(dvalues: Tensor): void {
+    this.backwardParametersFor(dvalues);
+  }
+
+  private backwardParametersFor(dvalues: Tensor): WindowGeometry {
+    checkBackwardShape(this.name, this.output, dvalues);
+    const op = `${this.name}.backward`;
+    const g = this.geometry as WindowGeometry;
+    const G = viewOf(this.gradientMatrix, dvalues, [g.batch * g.outHeight * g.outWidth, this.filters]);
+    this.gradientMatrix = G;
+    // dL/dW̃ = X̃ᵀ · G
+    matmulTransA(this.columns as Tensor, G, this.dweightMatrix, op);
+    // dL/db = Σ over every image and position of G
+    sumColumns(G, this.dbiases);
+    return g;
+  }
+
+  parameters(): Parameter[] {
+    return [
+      { name: 'weights', value: this.weights, grad: this.dweights },
+      { name: 'biases', value: this.biases, grad: this.dbiases },
+    ];
+  }
+}
