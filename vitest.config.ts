@@ -9,7 +9,7 @@ import { defineConfig } from 'vitest/config';
  * README snippets, the browser bundle run in its own V8 context, the packed package in consumer projects)
  * or only read files (architecture, the WASM build check) — run once, in `wasm`.
  */
-const KERNEL_INDEPENDENT = ['test/examples/**', 'test/cli/**', 'test/browser/**', 'test/package/**', 'test/readme.test.ts', 'test/architecture.test.ts', 'test/tensor/wasm-build.test.ts'];
+const KERNEL_INDEPENDENT = ['test/examples/**', 'test/bench/**', 'test/cli/**', 'test/browser/**', 'test/package/**', 'test/readme.test.ts', 'test/architecture.test.ts', 'test/tensor/wasm-build.test.ts'];
 
 export default defineConfig({
   // 'handgrad' / 'handgrad/node' in examples (test/examples imports examples/lib) mean the sources, as in tsconfig.json.

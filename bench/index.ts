@@ -1,7 +1,7 @@
 /**
  * `npm run bench` — every benchmark, results saved under bench/results/ (JSON, benny's HTML charts,
  * RESULTS.md). `npm run bench -- --quick` is a < 1 minute smoke run saved under bench/results/quick/.
- * `--only train,matmul` runs selected sections (train, cnn, matmul, layers, scaling, rss).
+ * `--only train,matmul` runs selected sections (train, predict, cnn, matmul, layers, scaling, rss).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -10,12 +10,13 @@ import { benchCnn, cnnTable } from './cnn.js';
 import { benchLayers } from './layers.js';
 import { output } from './lib/benny.js';
 import { benchMatmul } from './matmul.js';
-import { machineInfo, renderMarkdown, trainTable, type AllResults } from './report.js';
+import { benchPredict } from './predict.js';
+import { machineInfo, predictTable, renderMarkdown, trainTable, type AllResults } from './report.js';
 import { benchRss } from './rss.js';
 import { benchScaling } from './scaling.js';
 import { benchTrainingSteps } from './train.js';
 
-const SECTIONS = ['train', 'cnn', 'matmul', 'layers', 'scaling', 'rss'] as const;
+const SECTIONS = ['train', 'predict', 'cnn', 'matmul', 'layers', 'scaling', 'rss'] as const;
 
 const program = new Command()
   .name('bench')
@@ -40,9 +41,16 @@ const all: AllResults = { machine: machineInfo(), mode: quick ? 'quick' : 'full'
 
 console.log(`handgrad benchmarks (${all.mode}) on ${all.machine.cpu}, Node ${all.machine.node}`);
 if (only.includes('train')) {
-  console.log('\n== Training step, interleaved with TensorFlow.js ==');
-  all.train = await benchTrainingSteps({ quick, log }); // throws (exit 1) if first losses disagree
+  console.log('\n== Training step, interleaved with TensorFlow.js and numpy ==');
+  const run = await benchTrainingSteps({ quick, log }); // throws (exit 1) if the losses disagree
+  all.train = run.results;
+  all.trainNotes = run.notes;
   console.log('\n' + trainTable(all.train).markdown);
+}
+if (only.includes('predict')) {
+  console.log('\n== Inference latency ==');
+  all.predict = await benchPredict(quick, log);
+  console.log('\n' + predictTable(all.predict).markdown);
 }
 if (only.includes('cnn')) {
   console.log('\n== CNN training step: handgrad, numpy, ConvNetJS, TensorFlow.js CPU ==');

@@ -44,7 +44,7 @@ export { BinaryCrossEntropy } from './losses/binary-cross-entropy.js';
 export { MeanSquaredError } from './losses/mean-squared-error.js';
 export { MeanAbsoluteError } from './losses/mean-absolute-error.js';
 
-export { Sequential, type CompileOptions, type Compiled, type Evaluation } from './model/sequential.js';
+export { Sequential, INFERENCE_BATCH_SIZE, type CompileOptions, type Compiled, type Evaluation, type InferenceOptions } from './model/sequential.js';
 export type { FitOptions, EpochLog, BatchLog, History, ValidationData, AbortSignalLike } from './model/fit.js';
 export type { FitAsyncOptions } from './model/fit-async.js';
 export {

@@ -2,6 +2,8 @@
  * Rules of the codebase that a reader can check by eye and this test checks on every run:
  * src/ has no runtime dependencies (relative imports only; Node built-ins only in the Node-only entry
  * and src/io), never touches TensorFlow.js, and never uses Math.random (all randomness is seeded).
+ * Folders import only the folders below them (/work/shared/ARCHITECTURE.md: data flows one way), and the
+ * model knows layers and losses only through their interfaces.
  */
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
@@ -55,6 +57,77 @@ describe('src/ architecture rules', () => {
       expect(text, path).not.toMatch(/@tensorflow/);
       expect(text, path).not.toMatch(/Math\.random/);
     }
+  });
+});
+
+/**
+ * Which folders each folder of src/ may import (besides itself). Arrows point down the layering
+ * core/tensor → layers → losses → metrics/optimizers → model → diagnostics/interop/io → entries.
+ * Entries that are a file ('layers/layer.ts') allow that file only.
+ */
+const ALLOWED_IMPORTS: Record<string, readonly string[]> = {
+  // core/validate.ts is pure; core/labels.ts checks that targets are Tensors
+  core: ['tensor/tensor.ts'],
+  // the numeric kernels: nothing above them
+  tensor: [],
+  layers: ['core', 'tensor'],
+  // a loss may fuse its backward with the layer before it (cross-entropy after Softmax)
+  losses: ['core', 'tensor', 'layers'],
+  metrics: ['core', 'tensor', 'losses'],
+  // optimizers walk { value, grad } parameters and know no layer type
+  optimizers: ['core', 'tensor', 'layers/layer.ts'],
+  data: ['core', 'tensor'],
+  model: ['core', 'tensor', 'layers', 'losses', 'metrics', 'optimizers', 'data'],
+  diagnostics: ['core', 'tensor', 'layers', 'losses', 'metrics', 'optimizers', 'model', 'data'],
+  interop: ['core', 'tensor', 'layers', 'losses', 'metrics', 'optimizers', 'model', 'data'],
+  io: ['core', 'tensor', 'data', 'model', 'interop'],
+  cli: ['core', 'tensor', 'layers', 'losses', 'metrics', 'optimizers', 'model', 'data', 'diagnostics', 'io', 'index.ts', 'node.ts'],
+  'index.ts': ['core', 'tensor', 'layers', 'losses', 'metrics', 'optimizers', 'model', 'data', 'diagnostics', 'interop'],
+  'node.ts': ['core', 'tensor', 'layers', 'losses', 'metrics', 'optimizers', 'model', 'data', 'diagnostics', 'interop', 'io', 'index.ts'],
+};
+
+/** The folder of a path relative to src/ ('layers/dense.ts' → 'layers'), or the file itself at the top. */
+const folderOf = (path: string): string => (path.includes('/') ? path.slice(0, path.indexOf('/')) : path);
+
+/** Relative import specifier `spec` of `from` as a path relative to src/, '.js' read as '.ts'. */
+function resolveImport(from: string, spec: string): string {
+  return relative(src, join(src, from, '..', spec)).replace(/\\/g, '/').replace(/\.js$/, '.ts');
+}
+
+describe('src/ layering', () => {
+  it('every folder imports only the folders below it (the table above)', () => {
+    const offenders: string[] = [];
+    for (const { path, text } of files) {
+      const folder = folderOf(path);
+      const allowed = ALLOWED_IMPORTS[folder];
+      if (allowed === undefined) {
+        offenders.push(`${path}: src/${folder} is not in ALLOWED_IMPORTS; add it with the folders it may import`);
+        continue;
+      }
+      for (const m of text.matchAll(importPattern)) {
+        const spec = m[1] ?? m[2];
+        if (!spec.startsWith('.')) continue;
+        const target = resolveImport(path, spec);
+        const targetFolder = folderOf(target);
+        if (targetFolder === folder || allowed.includes(targetFolder) || allowed.includes(target)) continue;
+        offenders.push(`${path} imports ${target}`);
+      }
+    }
+    expect(offenders).toEqual([]);
+  });
+
+  it('src/model uses no instanceof on a concrete layer or loss class (it asks their interfaces)', () => {
+    const offenders: string[] = [];
+    for (const { path, text } of files.filter((f) => folderOf(f.path) === 'model')) {
+      const fromLayersOrLosses = new Set<string>();
+      for (const m of text.matchAll(/import\s+(?:type\s+)?\{([^}]*)\}\s+from\s+['"](\.\.\/(?:layers|losses)\/[^'"]+)['"]/g)) {
+        for (const name of m[1].split(',')) fromLayersOrLosses.add(name.replace(/\btype\b/, '').split(/\s+as\s+/).pop()!.trim());
+      }
+      for (const m of text.matchAll(/instanceof\s+([A-Za-z_$][\w$]*)/g)) {
+        if (fromLayersOrLosses.has(m[1])) offenders.push(`${path}: instanceof ${m[1]}`);
+      }
+    }
+    expect(offenders).toEqual([]);
   });
 });
 

@@ -2,11 +2,8 @@ import type { Labels } from '../core/labels.js';
 import type { Layer } from '../layers/layer.js';
 import { ReLU } from '../layers/relu.js';
 import { Sigmoid } from '../layers/sigmoid.js';
-import { Softmax } from '../layers/softmax.js';
 import { Tanh } from '../layers/tanh.js';
-import { CategoricalCrossEntropy } from '../losses/categorical-cross-entropy.js';
 import type { Loss } from '../losses/loss.js';
-import { softmaxCrossEntropyBackward } from '../losses/softmax-cross-entropy.js';
 import { Sequential } from '../model/sequential.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { unravel } from './check-layer.js';
@@ -120,7 +117,8 @@ const TRAINING = Object.freeze({ training: true });
  * not changed (the layers' gradient buffers are overwritten, as by any backward pass).
  */
 export function diagnose(model: Sequential, x: Tensor, y: Labels, options: DiagnoseOptions = {}): Diagnosis {
-  const loss = options.loss ?? model.requireCompiled('diagnose (or pass options.loss)').loss;
+  const loss = options.loss ?? model.compiledWith?.loss;
+  if (loss === undefined) throw new Error('diagnose: call compile({ loss, optimizer }) first (or pass options.loss)');
   const thresholds = { ...DEFAULT_THRESHOLDS, ...options.thresholds };
   const layers = model.layers;
   const outputs: Tensor[] = [];
@@ -155,7 +153,7 @@ export function diagnose(model: Sequential, x: Tensor, y: Labels, options: Diagn
 }
 
 /**
- * The backward pass as {@link Sequential} runs it (including the fused Softmax + cross-entropy gradient),
+ * The backward pass as {@link Sequential} runs it (including a loss's fused backward through the last layer),
  * one layer at a time so the first non-finite gradient is located. Checks each layer's parameter gradients
  * and its input gradient in that order.
  */
@@ -163,8 +161,9 @@ function backward(layers: readonly Layer[], yPred: Tensor, y: Labels, loss: Loss
   const last = layers.length - 1;
   let grad: Tensor;
   let next: number;
-  if (layers[last] instanceof Softmax && loss instanceof CategoricalCrossEntropy) {
-    grad = softmaxCrossEntropyBackward(yPred, y);
+  const fused = loss.backwardThrough?.(layers[last], yPred, y) ?? null;
+  if (fused !== null) {
+    grad = fused;
     next = last - 1;
     const found = firstNonFinite('backward', last, layers[last].name, 'dinputs', grad);
     if (found) return found;

@@ -4,7 +4,8 @@ import { col2im, im2col } from '../tensor/im2col.js';
 import { addRowVector, assertFinite, matmul, matmulTransA, matmulTransB, sumColumns } from '../tensor/ops.js';
 import { Tensor, reuseOrAllocate } from '../tensor/tensor.js';
 import { viewOf } from '../tensor/view.js';
-import { pairOption, paddingOption, windowGeometry, type Padding, type WindowGeometry } from '../tensor/window-geometry.js';
+import { windowGeometry, type Padding, type WindowGeometry } from '../tensor/window-geometry.js';
+import { pairOption, paddingOption } from './window-options.js';
 import { INITIALIZERS, initializeWeights, type InitializerName } from './initializers.js';
 import { checkBackwardShape, type ForwardOptions, type Layer, type Parameter } from './layer.js';
 

@@ -1,5 +1,6 @@
 import { checkOptions } from '../core/validate.js';
-import { pairOption, paddingOption, type Padding } from '../tensor/window-geometry.js';
+import type { Padding } from '../tensor/window-geometry.js';
+import { pairOption, paddingOption } from './window-options.js';
 
 /** Options for {@link MaxPool2D} and {@link AveragePooling2D} (Keras's names and defaults). */
 export interface Pool2DOptions {

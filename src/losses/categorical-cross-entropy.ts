@@ -1,8 +1,11 @@
 import { assertFinite } from '../tensor/ops.js';
 import { Tensor, reuseOrAllocate } from '../tensor/tensor.js';
 import { validateLabels, type Labels } from '../core/labels.js';
+import type { Layer } from '../layers/layer.js';
+import { Softmax } from '../layers/softmax.js';
 import type { Loss } from './loss.js';
 import { clipProbability as clip } from './probability-clip.js';
+import { softmaxCrossEntropyBackward } from './softmax-cross-entropy.js';
 
 /**
  * Categorical cross-entropy over probability rows ŷ (e.g. a Softmax output):
@@ -10,10 +13,14 @@ import { clipProbability as clip } from './probability-clip.js';
  *
  * Backward: `dL/dŷ_ij = −y_ij / clip(ŷ_ij) / N`. Using the clipped ŷ keeps the gradient finite when a
  * prediction is exactly 0. Labels are integer class indices or one-hot rows; both are validated.
+ *
+ * After a {@link Softmax} it fuses with it ({@link CategoricalCrossEntropy.backwardThrough}): a model gets
+ * dL/dz = (ŷ − y)/N for the softmax input z directly (see `softmaxCrossEntropyBackward`).
  */
 export class CategoricalCrossEntropy implements Loss {
   readonly name = 'CategoricalCrossEntropy';
   private dinputs: Tensor | null = null;
+  private fused: Tensor | null = null;
 
   forward(yPred: Tensor, yTrue: Labels): number {
     const op = `${this.name}.forward`;
@@ -51,5 +58,17 @@ export class CategoricalCrossEntropy implements Loss {
     }
     this.dinputs = dinputs;
     return dinputs;
+  }
+
+  /**
+   * The fused Softmax + cross-entropy backward: when `layer` is a {@link Softmax} whose output is `yPred`,
+   * dL/dz = (ŷ − y)/N w.r.t. its input z (also stored as the Softmax's `dinputs`); null for any other layer.
+   */
+  backwardThrough(layer: Layer, yPred: Tensor, yTrue: Labels): Tensor | null {
+    if (!(layer instanceof Softmax)) return null;
+    const grad = softmaxCrossEntropyBackward(yPred, yTrue, this.fused);
+    this.fused = grad;
+    layer.dinputs = grad;
+    return grad;
   }
 }

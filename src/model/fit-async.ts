@@ -1,7 +1,6 @@
 import type { Labels } from '../core/labels.js';
 import type { Tensor } from '../tensor/tensor.js';
-import { fitSteps, type FitOptions, type History } from './fit.js';
-import type { Sequential } from './sequential.js';
+import { fitSteps, type FitOptions, type History, type TrainingTarget } from './fit.js';
 import { yieldToEventLoop } from './yield-to-event-loop.js';
 
 /** Options for {@link Sequential.fitAsync}: those of `fit`, plus how often to let the page breathe. */
@@ -20,7 +19,7 @@ export interface FitAsyncOptions extends FitOptions {
  * since the last pause so the host can render, handle input and run timers — e.g. an abort button.
  * Every error, including bad options, arrives as a rejection.
  */
-export async function fitModelAsync(model: Sequential, x: Tensor, y: Labels, options: FitAsyncOptions = {}): Promise<History> {
+export async function fitModelAsync(model: TrainingTarget, x: Tensor, y: Labels, options: FitAsyncOptions = {}): Promise<History> {
   const op = 'Sequential.fitAsync';
   const yieldEveryMs = options.yieldEveryMs ?? 10;
   if (typeof yieldEveryMs !== 'number' || !(yieldEveryMs >= 0)) {

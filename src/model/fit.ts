@@ -3,9 +3,34 @@ import { shuffleInPlace } from '../data/shuffle.js';
 import type { Labels } from '../core/labels.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { BatchBuffers } from './batches.js';
-import type { Sequential } from './sequential.js';
+import type { Metric } from '../metrics/metric.js';
 import { checkInteger, checkSeed } from '../core/validate.js';
 import { checkDataset } from './validate.js';
+
+/** What one training step reports to the loop. */
+export interface StepResult {
+  /** The data loss, before the update. */
+  readonly loss: number;
+  /** The regularisation penalty, before the update (0 without L1/L2). */
+  readonly regularizationLoss: number;
+  /** The predictions the loss was computed on: a buffer of the model's, valid until its next forward. */
+  readonly predictions: Tensor;
+}
+
+/**
+ * What the training loop needs from a model, and nothing more. `Sequential.fit` / `fitAsync` build it from
+ * their private state, so the model exposes no helpers just for this file.
+ */
+export interface TrainingTarget {
+  /** The compiled metric. */
+  readonly metric: Metric;
+  /** One update on a batch: forward, loss, backward, optimizer step. */
+  step(x: Tensor, y: Labels): StepResult;
+  /** How many outputs per row the model gives for inputs shaped like x; throws (naming the op) if x does not fit. */
+  outputWidth(x: Tensor): number;
+  /** Loss and metric on held-out data, in inference mode. */
+  evaluate(x: Tensor, y: Labels): { readonly loss: number; readonly accuracy: number };
+}
 
 /** Held-out data scored after every epoch. */
 export type ValidationData = readonly [x: Tensor, y: Labels] | { readonly x: Tensor; readonly y: Labels };
@@ -97,11 +122,11 @@ export type History = EpochLog[];
 /**
  * The training loop behind {@link Sequential.fit} and {@link Sequential.fitAsync}, written once: validates
  * everything first, then for each epoch shuffles a row permutation, gathers mini-batches into reused
- * buffers and calls `trainStep` on each. It pauses (yields) after every batch; the caller decides whether
+ * buffers and takes one optimizer step on each. It pauses (yields) after every batch; the caller decides whether
  * to resume at once (`fit`) or after giving the event loop a turn (`fitAsync`). Returns the history.
  */
-export function* fitSteps(op: string, model: Sequential, x: Tensor, y: Labels, options: FitOptions): Generator<void, History, void> {
-  const { metric } = model.requireCompiled(op);
+export function* fitSteps(op: string, model: TrainingTarget, x: Tensor, y: Labels, options: FitOptions): Generator<void, History, void> {
+  const { metric } = model;
   const epochs = checkInteger(op, 'epochs', options.epochs ?? 1, { min: 1 });
   const initialEpoch = checkInteger(op, 'initialEpoch', options.initialEpoch ?? 0, { min: 0 });
   if (initialEpoch >= epochs) {
@@ -109,7 +134,7 @@ export function* fitSteps(op: string, model: Sequential, x: Tensor, y: Labels, o
   }
   const batchSizeOption = checkInteger(op, 'batchSize', options.batchSize ?? 32, { min: 1 });
   const shuffle = options.shuffle ?? true;
-  const outputs = model.outputWidth(x, op);
+  const outputs = model.outputWidth(x);
   checkDataset(op, 'x', x, y, outputs);
   let validation: { x: Tensor; y: Labels } | null = null;
   if (options.validationData !== undefined) {
@@ -144,9 +169,9 @@ export function* fitSteps(op: string, model: Sequential, x: Tensor, y: Labels, o
       const start = step * batchSize;
       const size = Math.min(batchSize, n - start);
       const batch = buffers.gather(order, start, size);
-      let batchLoss: number;
+      let result: StepResult;
       try {
-        batchLoss = model.trainStep(batch.x, batch.y);
+        result = model.step(batch.x, batch.y);
       } catch (err) {
         const message = err instanceof Error ? err.message : String(err);
         throw new RangeError(
@@ -155,10 +180,11 @@ export function* fitSteps(op: string, model: Sequential, x: Tensor, y: Labels, o
           { cause: err },
         );
       }
+      const batchLoss = result.loss;
       lossSum += batchLoss * size;
-      penaltySum += model.lastRegularizationLoss;
+      penaltySum += result.regularizationLoss;
       // The predictions the loss was computed on (before the update), still in the last layer's buffer.
-      const batchMetric = metric.compute(model.lastPrediction as Tensor, batch.y);
+      const batchMetric = metric.compute(result.predictions, batch.y);
       metricSum += batchMetric * size;
       options.onBatchEnd?.({ epoch, batch: step + 1, batches: steps, size, loss: batchLoss, accuracy: batchMetric });
       yield;
@@ -175,7 +201,7 @@ export function* fitSteps(op: string, model: Sequential, x: Tensor, y: Labels, o
 }
 
 /** Runs the shared loop to the end without pausing: the synchronous `Sequential.fit`. */
-export function fitModel(model: Sequential, x: Tensor, y: Labels, options: FitOptions = {}): History {
+export function fitModel(model: TrainingTarget, x: Tensor, y: Labels, options: FitOptions = {}): History {
   const steps = fitSteps('Sequential.fit', model, x, y, options);
   for (;;) {
     const next = steps.next();

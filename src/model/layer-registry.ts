@@ -42,6 +42,13 @@ export interface LayerType<L extends Layer = Layer> {
    * @throws if the config is invalid (the constructor's own checks)
    */
   fromConfig(config: LayerConfig): L;
+  /**
+   * Optional: the size of the last axis the layer takes and gives (features for Dense, channels for
+   * Conv2D), and the config field that sets the input size — so loading can check that consecutive layers
+   * fit. Return null for a layer after which the last axis is unknown (Flatten). Leave it out for layers
+   * that keep the last axis (activations, pooling, Dropout).
+   */
+  lastAxis?(layer: L): { readonly inputField: string; readonly input: number; readonly output: number } | null;
   /** Optional state that is neither config nor parameter, needed to resume training exactly. */
   getState?(layer: L): JsonValue;
   setState?(layer: L, state: JsonValue): void;
@@ -95,6 +102,7 @@ const stateless = <L extends Layer>(type: string, layerClass: new () => L): Laye
 registerLayer<Dense>({
   type: 'Dense',
   layerClass: Dense,
+  lastAxis: (layer) => ({ inputField: 'nIn', input: layer.nIn, output: layer.nOut }),
   getConfig: (layer) => ({ nIn: layer.nIn, nOut: layer.nOut, ...definedFields(layer.options) }),
   fromConfig: (c) => {
     const options: DenseOptions = {
@@ -128,11 +136,12 @@ registerLayer<Dropout>({
   getState: (layer) => layer.rng.getState() as unknown as JsonValue,
   setState: (layer, state) => layer.rng.setState(state as unknown as RandomState),
 });
-registerLayer(stateless('Flatten', Flatten));
+registerLayer<Flatten>({ ...stateless('Flatten', Flatten), lastAxis: () => null });
 registerLayer(stateless('GlobalAveragePooling2D', GlobalAveragePooling2D));
 registerLayer<Conv2D>({
   type: 'Conv2D',
   layerClass: Conv2D,
+  lastAxis: (layer) => ({ inputField: 'inChannels', input: layer.inChannels, output: layer.filters }),
   getConfig: (layer) => ({
     ...definedFields(layer.options),
     inChannels: layer.inChannels,
@@ -177,6 +186,7 @@ registerLayer<AveragePooling2D>({
 registerLayer<BatchNormalization>({
   type: 'BatchNormalization',
   layerClass: BatchNormalization,
+  lastAxis: (layer) => ({ inputField: 'channels', input: layer.channels, output: layer.channels }),
   getConfig: (layer) => ({ channels: layer.channels, momentum: layer.momentum, epsilon: layer.epsilon }),
   fromConfig: (c) =>
     new BatchNormalization(c.channels as number, { momentum: c.momentum as number, epsilon: c.epsilon as number }),

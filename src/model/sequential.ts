@@ -1,19 +1,17 @@
 import type { ForwardOptions, Layer, Parameter } from '../layers/layer.js';
-import { Softmax } from '../layers/softmax.js';
-import { CategoricalCrossEntropy } from '../losses/categorical-cross-entropy.js';
 import type { Labels } from '../core/labels.js';
 import type { Loss } from '../losses/loss.js';
-import { softmaxCrossEntropyBackward } from '../losses/softmax-cross-entropy.js';
 import { argmaxRow } from '../metrics/categorical-accuracy.js';
 import { defaultMetricFor } from '../metrics/default-metric.js';
 import type { Metric } from '../metrics/metric.js';
 import type { Optimizer } from '../optimizers/optimizer.js';
 import { Tensor } from '../tensor/tensor.js';
-import { fitModel, type FitOptions, type History } from './fit.js';
+import { fitModel, type FitOptions, type History, type StepResult, type TrainingTarget } from './fit.js';
 import { fitModelAsync, type FitAsyncOptions } from './fit-async.js';
 import { layersFromJSON, modelToJSON, restoreTraining, type ModelJSON, type SaveOptions } from './serialization.js';
 import { formatSummary, summarize, type InputShape } from './summary.js';
 import { checkDataset } from './validate.js';
+import { checkInteger, checkOptions } from '../core/validate.js';
 
 /** Options for {@link Sequential.compile}. */
 export interface CompileOptions {
@@ -23,7 +21,7 @@ export interface CompileOptions {
   metric?: Metric;
 }
 
-/** What `compile` fixed; returned by {@link Sequential.requireCompiled}. */
+/** What `compile` fixed; see {@link Sequential.compiledWith}. */
 export interface Compiled {
   readonly loss: Loss;
   readonly optimizer: Optimizer;
@@ -39,6 +37,37 @@ export interface Evaluation {
   accuracy: number;
 }
 
+/** Options for {@link Sequential.evaluate}, {@link Sequential.predict} and {@link Sequential.predictClasses}. */
+export interface InferenceOptions {
+  /**
+   * Rows per forward pass, integer ≥ 1. Default {@link INFERENCE_BATCH_SIZE}. The results do not depend on
+   * it (up to the float rounding of combining the chunks' means).
+   */
+  batchSize?: number;
+}
+
+/**
+ * Default rows per forward pass of `evaluate` / `predict`: small enough that a CNN's activations stay in
+ * the tens of megabytes, large enough that the matrix products run at full speed.
+ */
+export const INFERENCE_BATCH_SIZE = 256;
+
+function inferenceBatchSize(op: string, options: InferenceOptions): number {
+  checkOptions(op, 'options', options, ['batchSize']);
+  return checkInteger(op, 'batchSize', options.batchSize ?? INFERENCE_BATCH_SIZE, { min: 1 });
+}
+
+/** Rows [start, start + size) of x as a view (shares x's data). */
+function rowRange(x: Tensor, start: number, size: number): Tensor {
+  return new Tensor([size, ...x.shape.slice(1)], x.data.subarray(start * x.cols, (start + size) * x.cols));
+}
+
+/** The labels of rows [start, start + size): a view for typed arrays and tensors. */
+function labelRange(y: Labels, start: number, size: number): Labels {
+  if (y instanceof Tensor) return rowRange(y, start, size);
+  return y instanceof Int32Array ? y.subarray(start, start + size) : y.slice(start, start + size);
+}
+
 const TRAINING: ForwardOptions = Object.freeze({ training: true });
 const INFERENCE: ForwardOptions = Object.freeze({ training: false });
 
@@ -47,8 +76,9 @@ const INFERENCE: ForwardOptions = Object.freeze({ training: false });
  * x → layer₀.forward → … → ŷ → loss → loss.backward → layerₙ.backward → … → layer₀.backward,
  * each layer filling its own gradients; an optimizer then walks {@link Sequential.parameters}.
  *
- * When the last layer is {@link Softmax} and the loss is {@link CategoricalCrossEntropy}, the backward
- * pass uses the fused gradient `(ŷ − y)/N` instead of chaining the two (see `softmaxCrossEntropyBackward`).
+ * A loss may fuse its backward with the last layer (`Loss.backwardThrough`): categorical cross-entropy
+ * after Softmax hands back `(ŷ − y)/N` for the softmax input instead of chaining the two backwards. The
+ * model asks the loss; it knows no concrete layer or loss class.
  *
  * Training: `compile({ loss, optimizer })`, then `fit(x, y, options)` — or `fitAsync` in a page, which
  * yields to the event loop between batches — or `trainStep` in your own loop;
@@ -56,12 +86,11 @@ const INFERENCE: ForwardOptions = Object.freeze({ training: false });
  */
 export class Sequential {
   readonly layers: readonly Layer[];
-  private fusedGrad: Tensor | null = null;
   private compiled: Compiled | null = null;
   /** `parameters()` cached at compile time: the list the optimizer walks every step. */
   private trainable: Parameter[] = [];
-  private lastOutput: Tensor | null = null;
-  private lastPenalty = 0;
+  /** What the last training step reports to the fit loop (one object, overwritten by every step). */
+  private readonly lastStep = { loss: 0, regularizationLoss: 0, predictions: null as unknown as Tensor };
 
   constructor(layers: readonly Layer[]) {
     if (layers.length === 0) throw new RangeError('Sequential: needs at least one layer');
@@ -93,11 +122,10 @@ export class Sequential {
     const lastLayer = this.layers[last];
     let grad: Tensor;
     let next: number;
-    if (lastLayer instanceof Softmax && loss instanceof CategoricalCrossEntropy) {
-      // Fused Softmax + CCE: dL/dz = (ŷ − y)/N, handed straight to the layer below Softmax.
-      grad = softmaxCrossEntropyBackward(yPred, yTrue, this.fusedGrad);
-      this.fusedGrad = grad;
-      lastLayer.dinputs = grad;
+    // A loss that fuses with the last layer (cross-entropy after Softmax) hands back dL/d(its input).
+    const fused = loss.backwardThrough?.(lastLayer, yPred, yTrue) ?? null;
+    if (fused !== null) {
+      grad = fused;
       next = last - 1;
     } else {
       grad = loss.backward(yPred, yTrue);
@@ -163,7 +191,7 @@ export class Sequential {
   }
 
   /** The compiled settings; throws naming `op` when `compile` has not been called. */
-  requireCompiled(op: string): Compiled {
+  private compiledFor(op: string): Compiled {
     if (this.compiled === null) {
       throw new Error(`${op}: call compile({ loss, optimizer }) first`);
     }
@@ -171,43 +199,48 @@ export class Sequential {
   }
 
   /**
-   * The output of the last `trainStep`'s forward pass — the predictions its loss was computed on, from
-   * before its update. A buffer owned by the last layer: read it before the next forward.
-   */
-  get lastPrediction(): Tensor | null {
-    return this.lastOutput;
-  }
-
-  /**
-   * The regularisation penalty of the last `trainStep`, taken before its update (0 without L1/L2); the
-   * step's full objective was its returned data loss plus this.
-   */
-  get lastRegularizationLoss(): number {
-    return this.lastPenalty;
-  }
-
-  /**
    * One training step: forward (training mode), loss, backward, optimizer update.
    * Afterwards every layer still holds this step's gradients (`dweights`, `dbiases`), so they can be
    * inspected. Allocates nothing once the layers' buffers exist for this batch size.
-   * With L1/L2 regularisation the gradients include the penalty's; its value is in {@link lastRegularizationLoss}.
+   * With L1/L2 regularisation the gradients include the penalty's (`regularizationLoss()` before the step).
    * The gradient with respect to the data x is not computed (the first layer's `dinputs` is not
    * updated): for a Dense first layer that skips a third of its backward work.
    * @returns the data loss computed before the update (without the regularisation penalty)
    * @throws if the loss is NaN or infinite (nothing is updated then)
    */
   trainStep(x: Tensor, y: Labels): number {
-    const { loss, optimizer } = this.requireCompiled('Sequential.trainStep');
+    return this.step(x, y, 'Sequential.trainStep').loss;
+  }
+
+  /** The step behind `trainStep` and the fit loop; reports the loss, penalty and predictions it used. */
+  private step(x: Tensor, y: Labels, op: string): StepResult {
+    const { loss, optimizer } = this.compiledFor(op);
     const yPred = this.forward(x, TRAINING);
-    this.lastOutput = yPred;
     const value = loss.forward(yPred, y);
     if (!Number.isFinite(value)) {
-      throw new RangeError(`Sequential.trainStep: ${loss.name} loss is ${value}; the model has diverged or the data holds non-finite values`);
+      throw new RangeError(`${op}: ${loss.name} loss is ${value}; the model has diverged or the data holds non-finite values`);
     }
-    this.lastPenalty = this.regularizationLoss();
+    const result = this.lastStep;
+    result.loss = value;
+    result.regularizationLoss = this.regularizationLoss();
+    result.predictions = yPred;
     this.backpropagate(yPred, y, loss, false); // dL/dx of the data is not needed
     optimizer.step(this.trainable);
-    return value;
+    return result;
+  }
+
+  /** The view of this model the shared fit loop works through (see `TrainingTarget`). */
+  private trainingTarget(op: string): TrainingTarget {
+    const model = this;
+    return {
+      // read when the loop starts, so fitAsync reports "not compiled" as a rejection like every other error
+      get metric() {
+        return model.compiledFor(op).metric;
+      },
+      step: (x, y) => this.step(x, y, 'Sequential.trainStep'),
+      outputWidth: (x) => this.outputWidth(x, op),
+      evaluate: (x, y) => this.evaluate(x, y),
+    };
   }
 
   /**
@@ -217,7 +250,7 @@ export class Sequential {
    * @throws naming the epoch and step if the loss becomes non-finite or a step fails
    */
   fit(x: Tensor, y: Labels, options: FitOptions = {}): History {
-    return fitModel(this, x, y, options);
+    return fitModel(this.trainingTarget('Sequential.fit'), x, y, options);
   }
 
   /**
@@ -229,17 +262,51 @@ export class Sequential {
    * or with `signal.reason` when aborted
    */
   fitAsync(x: Tensor, y: Labels, options: FitAsyncOptions = {}): Promise<History> {
-    return fitModelAsync(this, x, y, options);
+    return fitModelAsync(this.trainingTarget('Sequential.fitAsync'), x, y, options);
   }
 
-  /** Loss and metric on `(x, y)` in inference mode, in one forward pass. Changes no parameter or gradient. */
-  evaluate(x: Tensor, y: Labels): Evaluation {
+  /**
+   * Loss and metric on `(x, y)` in inference mode. Runs in chunks of `batchSize` rows (default
+   * {@link INFERENCE_BATCH_SIZE}) so a large set needs no huge activation buffer per layer — a CNN's im2col
+   * matrix for 10 000 images would take gigabytes — and combines the chunks' means weighted by their
+   * sizes. Changes no parameter or gradient.
+   */
+  evaluate(x: Tensor, y: Labels, options: InferenceOptions = {}): Evaluation {
     const op = 'Sequential.evaluate';
-    const { loss, metric } = this.requireCompiled(op);
-    const yPred = this.forward(x, INFERENCE);
-    checkDataset(op, 'x', x, y, yPred.cols);
-    metric.prepare?.(y);
-    return { loss: loss.forward(yPred, y), regularizationLoss: this.regularizationLoss(), accuracy: metric.compute(yPred, y) };
+    const { loss, metric } = this.compiledFor(op);
+    const batchSize = inferenceBatchSize(op, options);
+    if (!(x instanceof Tensor)) throw new TypeError(`${op}: x inputs must be a Tensor`);
+    let lossSum = 0;
+    let metricSum = 0;
+    this.forwardInChunks(x, batchSize, (yPred, start) => {
+      if (start === 0) {
+        // the first chunk's output tells the width the targets must fit
+        checkDataset(op, 'x', x, y, yPred.cols);
+        metric.prepare?.(y);
+      }
+      const size = yPred.rows;
+      const yChunk = size === x.rows ? y : labelRange(y, start, size);
+      // each chunk's mean weighted by its share of the rows (exactly the mean when there is one chunk)
+      const share = size / x.rows;
+      lossSum += share === 1 ? loss.forward(yPred, yChunk) : loss.forward(yPred, yChunk) * share;
+      metricSum += share === 1 ? metric.compute(yPred, yChunk) : metric.compute(yPred, yChunk) * share;
+    });
+    return { loss: lossSum, regularizationLoss: this.regularizationLoss(), accuracy: metricSum };
+  }
+
+  /**
+   * Runs x through the model in inference mode, `batchSize` rows at a time, handing each chunk's output
+   * (a layer buffer) and the index of its first row to `visit`.
+   */
+  private forwardInChunks(x: Tensor, batchSize: number, visit: (out: Tensor, start: number) => void): void {
+    const n = x.rows;
+    if (n <= batchSize) {
+      visit(this.forward(x, INFERENCE), 0);
+      return;
+    }
+    for (let start = 0; start < n; start += batchSize) {
+      visit(this.forward(rowRange(x, start, Math.min(batchSize, n - start)), INFERENCE), start);
+    }
   }
 
   /**
@@ -273,16 +340,28 @@ export class Sequential {
     return formatSummary(summarize(this.layers, inputShape), inputShape);
   }
 
-  /** The model's output for x (probabilities, for a Softmax model) in inference mode, as a new tensor the caller owns. */
-  predict(x: Tensor): Tensor {
-    return this.forward(x, INFERENCE).clone();
+  /**
+   * The model's output for x (probabilities, for a Softmax model) in inference mode, as a new tensor the
+   * caller owns. Runs in chunks of `batchSize` rows, like {@link Sequential.evaluate}.
+   */
+  predict(x: Tensor, options: InferenceOptions = {}): Tensor {
+    const batchSize = inferenceBatchSize('Sequential.predict', options);
+    if (x.rows <= batchSize) return this.forward(x, INFERENCE).clone();
+    let result: Tensor | null = null;
+    this.forwardInChunks(x, batchSize, (out, start) => {
+      result ??= new Tensor([x.rows, ...out.shape.slice(1)]);
+      result.data.set(out.data, start * out.cols);
+    });
+    return result as unknown as Tensor;
   }
 
-  /** The index of the highest output of each row of `predict(x)`. */
-  predictClasses(x: Tensor): Int32Array {
-    const out = this.forward(x, INFERENCE);
-    const classes = new Int32Array(out.rows);
-    for (let i = 0; i < out.rows; i++) classes[i] = argmaxRow(out, i);
+  /** The index of the highest output of each row of `predict(x)` (computed in chunks, like `predict`). */
+  predictClasses(x: Tensor, options: InferenceOptions = {}): Int32Array {
+    const batchSize = inferenceBatchSize('Sequential.predictClasses', options);
+    const classes = new Int32Array(x.rows);
+    this.forwardInChunks(x, batchSize, (out, start) => {
+      for (let i = 0; i < out.rows; i++) classes[start + i] = argmaxRow(out, i);
+    });
     return classes;
   }
 
@@ -290,7 +369,7 @@ export class Sequential {
    * Number of output columns, found by running the first row of x through the model (inference mode).
    * Also checks that x fits the first layer. Used to validate targets before training.
    */
-  outputWidth(x: Tensor, op: string): number {
+  private outputWidth(x: Tensor, op: string): number {
     if (!(x instanceof Tensor)) throw new TypeError(`${op}: x must be a Tensor`);
     if (x.rows === 0) throw new RangeError(`${op}: x has no rows`);
     const probe = new Tensor([1, ...x.shape.slice(1)], x.data.slice(0, x.cols));

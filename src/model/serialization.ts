@@ -1,10 +1,9 @@
-import { Dense } from '../layers/dense.js';
 import type { Layer } from '../layers/layer.js';
 import { lossFromName } from '../losses/registry.js';
 import type { OptimizerState } from '../optimizers/optimizer.js';
 import { optimizerFromConfig } from '../optimizers/registry.js';
 import { base64ToFloat32, float32ToBase64 } from './base64.js';
-import { layerTypeNamed, layerTypeOf, registeredLayerTypes, type JsonValue, type LayerConfig } from './layer-registry.js';
+import { layerTypeNamed, layerTypeOf, registeredLayerTypes, type JsonValue, type LayerConfig, type LayerType } from './layer-registry.js';
 import type { Sequential } from './sequential.js';
 import { formatShape, shapeSize, shapesEqual } from '../tensor/tensor.js';
 
@@ -81,7 +80,8 @@ export function modelToJSON(model: Sequential, options: SaveOptions = {}): Model
   });
   const json: ModelJSON = { format: MODEL_FORMAT, version: MODEL_FORMAT_VERSION, layers };
   if (options.includeOptimizer) {
-    const compiled = model.requireCompiled('Sequential.toJSON({ includeOptimizer: true })');
+    const compiled = model.compiledWith;
+    if (compiled === null) throw new Error('Sequential.toJSON({ includeOptimizer: true }): call compile({ loss, optimizer }) first');
     const params = model.parameters();
     const state = compiled.optimizer.getState(params);
     const slots: { [slot: string]: TensorJSON[] } = {};
@@ -231,14 +231,21 @@ export function layersFromJSON(json: unknown): ParsedModel {
     fail('layers', `expected a non-empty array, got ${describe(json.layers)}`);
   }
   const layers = json.layers.map(readLayer);
-  let width: number | null = null;
+  // Consecutive layers must agree on the size of the last axis (features, channels); each registry entry
+  // says what its layer takes and gives (see LayerType.lastAxis).
+  let before: { size: number; type: string } | null = null;
   layers.forEach((layer, i) => {
-    if (layer instanceof Dense) {
-      if (width !== null && layer.nIn !== width) {
-        fail(`layers[${i}].config.nIn`, `${layer.nIn} does not match the ${width} outputs of the Dense layer before it`);
-      }
-      width = layer.nOut;
+    const entry = layerTypeOf(layer);
+    const axis = entry?.lastAxis?.(layer);
+    if (axis === undefined) return; // keeps the last axis
+    if (axis === null) {
+      before = null; // the size after this layer is not known from configs alone
+      return;
     }
+    if (before !== null && axis.input !== before.size) {
+      fail(`layers[${i}].config.${axis.inputField}`, `${axis.input} does not match the ${before.size} outputs of the ${before.type} layer before it`);
+    }
+    before = { size: axis.output, type: (entry as LayerType).type };
   });
   return { layers, training: json.training };
 }

@@ -78,6 +78,7 @@ async function packOnce(): Promise<PackedPackage> {
       writeFileSync(join(staging, 'pack.json'), JSON.stringify(info, null, 2));
       rmSync(dir, { recursive: true, force: true });
       renameSync(staging, dir); // the cache entry appears whole or not at all
+      pruneOldEntries(dir);
     });
   }
   const info = JSON.parse(readFileSync(manifest, 'utf8')) as { filename: string; size: number; unpackedSize: number; files: string[] };
@@ -108,6 +109,14 @@ export async function consumerProject(options: { type: 'module' | 'commonjs'; fi
   const r = await run('npm', ['install', tarball, '--offline', '--ignore-scripts', '--no-audit', '--no-fund', '--loglevel=error'], dir);
   if (r.code !== 0) throw new Error(`npm install ${tarball} failed in ${dir} (exit ${r.code}):\n${r.stderr}`);
   return dir;
+}
+
+/** Removes cache entries (other than `keep`) untouched for a day: each edit of src/ leaves one behind. */
+function pruneOldEntries(keep: string): void {
+  for (const name of readdirSync(cacheRoot)) {
+    const path = join(cacheRoot, name);
+    if (path !== keep && name !== 'lock' && Date.now() - statMtime(path) > 24 * 3600_000) rmSync(path, { recursive: true, force: true });
+  }
 }
 
 /** Deletes a folder made by {@link consumerProject}. */

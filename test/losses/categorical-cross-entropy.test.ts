@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { CategoricalCrossEntropy, Softmax, Tensor, softmaxCrossEntropyBackward, toOneHot } from '../../src/index.js';
+import { CategoricalCrossEntropy, Dense, Linear, ReLU, Sequential, Softmax, Tensor, softmaxCrossEntropyBackward, toOneHot, type Loss } from '../../src/index.js';
 import { checkLossGradients, randomLabels, randomProbabilities, randomTensor } from '../helpers/check-gradients.js';
 import { expectClose } from '../helpers/close.js';
 import { tf, tfReady, toTf } from '../helpers/tf.js';
@@ -125,6 +125,37 @@ describe('fused Softmax + cross-entropy backward', () => {
       }),
       { numRuns: 25, seed: 5 },
     );
+  });
+
+  it('the loss owns the fusion: backwardThrough gives the fused gradient for a Softmax (and sets its dinputs), null for any other layer', () => {
+    const loss = new CategoricalCrossEntropy();
+    const softmax = new Softmax();
+    const probs = softmax.forward(randomTensor(5, 4, 1, -2, 2));
+    const labels = randomLabels(5, 4, 2);
+    const fused = loss.backwardThrough(softmax, probs, labels);
+    expect(fused?.data).toEqual(softmaxCrossEntropyBackward(probs, labels).data);
+    expect(softmax.dinputs).toBe(fused);
+    expect(loss.backwardThrough(new ReLU(), probs, labels)).toBeNull();
+  });
+
+  it('Sequential asks the loss: a custom loss with its own backwardThrough is used instead of chaining', () => {
+    const dense = new Dense(3, 2, { seed: 1 });
+    const last = new Linear();
+    const model = new Sequential([dense, last]);
+    const marker = Tensor.fromArray([[1, -1], [2, -2]]);
+    const custom: Loss = {
+      name: 'Custom',
+      forward: () => 0,
+      backward: () => {
+        throw new Error('backward must not be called when backwardThrough fuses');
+      },
+      backwardThrough: (layer) => (layer === last ? marker : null),
+    };
+    const x = randomTensor(2, 3, 3);
+    const yPred = model.forward(x, { training: true });
+    model.backward(yPred, new Int32Array([0, 1]), custom);
+    // the Dense layer received the marker as dL/d(output): dL/db = column sums of it
+    expect(Array.from(dense.dbiases.data)).toEqual([3, -3]);
   });
 
   it('validates labels', () => {

@@ -227,3 +227,22 @@ describe('convolutional networks', () => {
     );
   });
 });
+
+describe('evaluate / predict in chunks', () => {
+  it('give the same results for any batchSize (a CNN on 70 images in chunks of 256, 32 and 7)', () => {
+    const model = smallCnn(3).compile({ loss: new CategoricalCrossEntropy(), optimizer: new Adam() });
+    const x = randomTensorNd([70, 7, 7, 2], 4);
+    const y = randomLabels(70, 5, 5);
+    const whole = model.evaluate(x, y);
+    const probabilities = model.predict(x);
+    const classes = model.predictClasses(x);
+    for (const batchSize of [32, 7]) {
+      const chunked = model.evaluate(x, y, { batchSize });
+      expect(chunked.loss).toBeCloseTo(whole.loss, 10);
+      expect(chunked.accuracy).toBeCloseTo(whole.accuracy, 12);
+      expect(model.predict(x, { batchSize }).data).toEqual(probabilities.data);
+      expect(model.predictClasses(x, { batchSize })).toEqual(classes);
+    }
+    expect(() => model.predict(x, { batchSize: 0 })).toThrow('Sequential.predict: batchSize must be an integer ≥ 1, got 0');
+  });
+});

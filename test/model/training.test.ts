@@ -23,7 +23,7 @@ function snapshot(model: Sequential): Float32Array[] {
 describe('Sequential.trainStep', () => {
   it('returns the loss before the update and leaves that step’s gradients on every Dense', () => {
     const model = spiralModel(new SGD({ learningRate: 0.5 }));
-    const before = model.evaluate(data.x, data.y).loss;
+    const before = model.evaluate(data.x, data.y, { batchSize: data.x.rows }).loss; // one forward pass, as trainStep's
     const weights = snapshot(model);
     // the gradients of this step, computed independently through forward/backward on an identical model
     const twin = spiralModel(new SGD({ learningRate: 0.5 }));
@@ -55,9 +55,9 @@ describe('Sequential.trainStep', () => {
   it('reuses its buffers: the prediction tensor is the same object from step to step', () => {
     const model = spiralModel(new Adam());
     model.trainStep(data.x, data.y);
-    const first = model.lastPrediction;
+    const first = model.forward(data.x, { training: true });
     model.trainStep(data.x, data.y);
-    expect(model.lastPrediction).toBe(first);
+    expect(model.forward(data.x, { training: true })).toBe(first);
   });
 
   it('refuses to run before compile', () => {

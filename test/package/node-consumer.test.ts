@@ -19,6 +19,12 @@ function readmeBlock(heading: string): string {
 }
 const firstModel = readmeBlock('## A first model');
 
+/** The Install section's ```js snippets: the ES-module one and the CommonJS one, with the output each states. */
+const installSnippets = [...readme.slice(readme.indexOf('\n## Install\n')).matchAll(/```js\n([\s\S]*?)```/g)].slice(0, 2).map((m) => {
+  const code = m[1]!;
+  return { code, commonJs: code.includes('require('), stated: /\/\/ (\[.*)$/m.exec(code)?.[1] ?? '' };
+});
+
 /** The held-out accuracy the first model prints: `evaluate`'s object is the second `accuracy:` it logs. */
 function heldOutAccuracy(stdout: string): number {
   const all = [...stdout.matchAll(/accuracy: (\d\.\d+)/g)].map((m) => Number(m[1]));
@@ -92,6 +98,8 @@ beforeAll(async () => {
     type: 'module',
     files: {
       'first-model.mjs': firstModel,
+      'install-esm.mjs': installSnippets.find((x) => !x.commonJs)?.code ?? '',
+      'install-cjs.cjs': installSnippets.find((x) => x.commonJs)?.code ?? '',
       'app.cjs': `const handgrad = require('handgrad');
 const node = require('handgrad/node');
 const { mkdtempSync } = require('node:fs');
@@ -136,6 +144,18 @@ afterAll(() => {
 });
 
 describe('the installed package in plain Node', () => {
+  it.each([
+    ['ES module', 'install-esm.mjs', false],
+    ['CommonJS', 'install-cjs.cjs', true],
+  ])("the README's Install snippet (%s) runs as written and prints what its comment says", async (_, file, commonJs) => {
+    const snippet = installSnippets.find((x) => x.commonJs === commonJs);
+    expect(snippet?.stated).toMatch(/^\[/);
+    const r = await run(process.execPath, [file], esm);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toBe('');
+    expect(r.stdout.trim()).toBe(snippet!.stated);
+  });
+
   it("ESM: the README's first model runs as an .mjs file and prints the held-out accuracy the sources give", async () => {
     const packed = await run(process.execPath, ['first-model.mjs'], esm);
     expect(packed.code, packed.stderr).toBe(0);
