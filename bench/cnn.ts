@@ -56,9 +56,7 @@ export async function benchCnn(options: { quick: boolean; log?: (line: string) =
   const notes: string[] = [];
   const trainers: { trainer: CnnTrainer; maxSteps: number }[] = [];
 
-  const handgrad = await handgradTrainers(weights, batch);
-  if (handgrad.length === 0) notes.push('handgrad: no Conv2D/MaxPool2D/Flatten on this branch yet — not measured.');
-  for (const t of handgrad) trainers.push({ trainer: t, maxSteps: Infinity });
+  for (const t of await handgradTrainers(weights, batch)) trainers.push({ trainer: t, maxSteps: Infinity });
   const numpy = findNumpy();
   if (numpy.ok) {
     const t = await numpyTrainer(numpy.python, weights, batch);
@@ -72,8 +70,8 @@ export async function benchCnn(options: { quick: boolean; log?: (line: string) =
   notes.push('ConvNetJS 0.3.0 (npm) has no Adam: its forward/backward per image, then Adam over getParamsAndGrads() written in the bench.');
   await tfInit();
   const tfjs = await tfjsCpuTrainer(weights, batch);
-  trainers.push({ trainer: tfjs, maxSteps: quick ? 0 : 2 });
-  notes.push(quick ? 'tfjs-cpu: first loss only (a forward pass) in --quick; a step takes tens of seconds.' : 'tfjs-cpu: 2 timed steps (a step takes tens of seconds).');
+  trainers.push({ trainer: tfjs, maxSteps: quick ? 0 : 1 });
+  notes.push(quick ? 'tfjs-cpu: first loss only (a forward pass) in --quick; a step takes tens of seconds.' : 'tfjs-cpu: one timed step after the first (a step takes tens of seconds).');
 
   // First step of each: the loss at the shared initial weights (and warm-up: JIT, buffers).
   const entries: Entry[] = [];
@@ -126,7 +124,10 @@ export function cnnTable(bench: CnnBench): string {
     String(r.steps),
     r.firstLoss.toFixed(6),
     // how many times faster this row is than the column's implementation
-    ...rs.map((c) => (c === r ? '' : `${f(c.msPerStep / r.msPerStep, c.msPerStep / r.msPerStep >= 10 ? 0 : 2)}×`)),
+    ...rs.map((c) => {
+      const ratio = c.msPerStep / r.msPerStep;
+      return c === r ? '' : Number.isFinite(ratio) ? `${f(ratio, ratio >= 10 ? 0 : 2)}×` : '—';
+    }),
   ]);
   return [
     `**${bench.workload}**`,

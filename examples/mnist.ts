@@ -14,8 +14,6 @@
  *
  * Exit codes: 0 success, 1 missing/invalid data or training failed, 2 bad command line.
  */
-import { existsSync, statSync } from 'node:fs';
-import { join } from 'node:path';
 import { Command } from 'commander';
 import {
   Adam,
@@ -25,12 +23,9 @@ import {
   ReLU,
   Sequential,
   Softmax,
-  Tensor,
-  idxToLabels,
-  idxToTensor,
-  loadIdx,
 } from 'handgrad/node';
 import { integer, nonNegativeNumber, parseOrExit, positiveInteger, run } from './lib/cli.js';
+import { IDX_FILES, findIdxFiles, loadIdxPair } from './lib/idx-dataset.js';
 import { createProgress } from './lib/progress.js';
 
 interface Flags {
@@ -43,38 +38,6 @@ interface Flags {
   limit?: number;
   seed: number;
   save?: string;
-}
-
-const FILES = {
-  trainImages: 'train-images-idx3-ubyte',
-  trainLabels: 'train-labels-idx1-ubyte',
-  testImages: 't10k-images-idx3-ubyte',
-  testLabels: 't10k-labels-idx1-ubyte',
-} as const;
-
-/** The file for `base` in `folder`: `base`, `base.gz`, or the `train-images.idx3-ubyte` spelling. */
-function findFile(folder: string, base: string): string | null {
-  const dotted = base.replace(/-(idx\d)/, '.$1');
-  for (const name of [base, `${base}.gz`, dotted, `${dotted}.gz`]) {
-    const path = join(folder, name);
-    if (existsSync(path)) return path;
-  }
-  return null;
-}
-
-async function loadPair(images: string, labels: string, limit: number | undefined): Promise<{ x: Tensor; y: Int32Array }> {
-  const imageIdx = await loadIdx(images);
-  const labelIdx = await loadIdx(labels);
-  let x = idxToTensor(imageIdx); // pixels 0–255 → [0, 1], one flattened image per row
-  let y = idxToLabels(labelIdx);
-  if (x.rows !== y.length) {
-    throw new Error(`${images} holds ${x.rows} images but ${labels} holds ${y.length} labels`);
-  }
-  if (limit !== undefined && limit < x.rows) {
-    x = new Tensor([limit, x.cols], x.data.slice(0, limit * x.cols));
-    y = y.slice(0, limit);
-  }
-  return { x, y };
 }
 
 async function main(): Promise<void> {
@@ -92,19 +55,13 @@ async function main(): Promise<void> {
       .option('--save <path>', 'save the trained model (versioned JSON) to this path'),
     process.argv.slice(2),
   );
-  if (!existsSync(flags.data) || !statSync(flags.data).isDirectory()) {
-    throw new Error(
-      `data folder '${flags.data}' does not exist. Download the four MNIST (or Fashion-MNIST) IDX files ` +
-        `(${Object.values(FILES).join(', ')}; .gz is fine) into it, then pass --data <folder>.`,
-    );
-  }
-  const paths = Object.fromEntries(Object.entries(FILES).map(([k, base]) => [k, findFile(flags.data, base)])) as Record<keyof typeof FILES, string | null>;
-  const missing = (Object.keys(FILES) as (keyof typeof FILES)[]).filter((k) => paths[k] === null).map((k) => FILES[k]);
-  if (missing.length > 0) {
-    throw new Error(`'${flags.data}' is missing ${missing.map((m) => `${m}(.gz)`).join(', ')}; it must hold all four IDX files.`);
-  }
-  const train = await loadPair(paths.trainImages!, paths.trainLabels!, flags.limit);
-  const test = await loadPair(paths.testImages!, paths.testLabels!, undefined);
+  const paths = findIdxFiles(
+    flags.data,
+    `data folder '${flags.data}' does not exist. Download the four MNIST (or Fashion-MNIST) IDX files ` +
+      `(${Object.values(IDX_FILES).join(', ')}; .gz is fine) into it, then pass --data <folder>.`,
+  );
+  const train = await loadIdxPair(paths.trainImages, paths.trainLabels, { limit: flags.limit });
+  const test = await loadIdxPair(paths.testImages, paths.testLabels);
   if (train.x.cols !== test.x.cols) {
     throw new Error(`training images have ${train.x.cols} pixels, test images ${test.x.cols}: they must come from the same dataset`);
   }

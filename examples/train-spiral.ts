@@ -5,6 +5,8 @@
  *
  *   npx tsx examples/train-spiral.ts --help
  *
+ * `--export-onnx <path>` / `--export-tfjs <dir>` also write the trained model for onnxruntime / TensorFlow.js.
+ *
  * Exit codes: 0 success, 1 training failed, 2 bad command line.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -29,6 +31,7 @@ import {
 import { integer, nonNegativeNumber, parseOrExit, positiveInteger } from './lib/cli.js';
 import { decisionBoundaryPng } from './lib/decision-boundary.js';
 import { diagnosisChartPng } from './lib/diagnosis-chart.js';
+import { addExportOptions, exportTrained, type ExportFlags } from './lib/export.js';
 import { createProgress } from './lib/progress.js';
 
 /** Per-optimizer settings from the book (ch. 10), used unless --lr / --decay override them. */
@@ -44,7 +47,7 @@ const OPTIMIZERS = {
 } as const;
 type OptimizerName = keyof typeof OPTIMIZERS;
 
-interface Flags {
+interface Flags extends ExportFlags {
   epochs: number;
   hidden: number;
   optimizer: OptimizerName;
@@ -71,7 +74,7 @@ function parseFlags(argv: string[]): Flags {
     .option('--out <path>', 'where to write the decision-boundary PNG', 'out/spiral-decision-boundary.png')
     .option('--diagnose [every]', 'record gradient health every N steps (default 100): print a table, write a PNG', positiveInteger)
     .option('--diagnose-out <path>', 'where --diagnose writes its PNG', 'out/spiral-diagnostics.png');
-  return parseOrExit<Flags>(program, argv);
+  return parseOrExit<Flags>(addExportOptions(program), argv);
 }
 
 async function main(): Promise<void> {
@@ -134,6 +137,7 @@ async function main(): Promise<void> {
   writeFileSync(flags.out, png);
   const shown = relative(process.cwd(), flags.out);
   console.log(`decision boundary: ${shown.startsWith('..') ? flags.out : shown}`);
+  await exportTrained(model, flags);
 }
 
 /** Prints the first and last diagnosis and writes the chart of all of them. */

@@ -1,7 +1,9 @@
-/** `npm run build:wasm`: regenerates src/tensor/kernels/wasm/matmul-bytes.ts from matmul.wat. */
+/** `npm run build:wasm`: regenerates each src/tensor/kernels/wasm/*-bytes.ts from its .wat. */
 import { writeFileSync } from 'node:fs';
-import { GENERATED_PATH, WAT_PATH, compileWat, renderModule } from './wasm-build.js';
+import { WASM_MODULES, compileWat, renderModule } from './wasm-build.js';
 
-const bytes = await compileWat(WAT_PATH);
-writeFileSync(GENERATED_PATH, renderModule(bytes));
-console.log(`build:wasm: ${WAT_PATH} → ${GENERATED_PATH} (${bytes.length} bytes)`);
+for (const source of WASM_MODULES) {
+  const bytes = await compileWat(source.wat);
+  writeFileSync(source.generated, renderModule(bytes, source));
+  console.log(`build:wasm: ${source.wat} → ${source.generated} (${bytes.length} bytes)`);
+}

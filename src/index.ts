@@ -44,7 +44,7 @@ export { BinaryCrossEntropy } from './losses/binary-cross-entropy.js';
 export { MeanSquaredError } from './losses/mean-squared-error.js';
 export { MeanAbsoluteError } from './losses/mean-absolute-error.js';
 
-export { Sequential, INFERENCE_BATCH_SIZE, type CompileOptions, type Compiled, type Evaluation, type InferenceOptions } from './model/sequential.js';
+export { Sequential, INFERENCE_BATCH_SIZE, type SequentialOptions, type CompileOptions, type Compiled, type Evaluation, type InferenceOptions } from './model/sequential.js';
 export type { FitOptions, EpochLog, BatchLog, History, ValidationData, AbortSignalLike } from './model/fit.js';
 export type { FitAsyncOptions } from './model/fit-async.js';
 export {
@@ -125,3 +125,15 @@ export {
   type DiagnosticsRecorder,
 } from './diagnostics/record-diagnostics.js';
 export type { TfjsReference, TfjsLike, TfTensorLike } from './diagnostics/tfjs-reference.js';
+
+export { exportOnnx, ONNX_OPSET_VERSION, ONNX_IR_VERSION, type OnnxExportOptions } from './interop/onnx/export-onnx.js';
+export type { ExportOptions } from './interop/model-shapes.js';
+export { exportTfjsLayers, type TfjsLayersExportOptions } from './interop/tfjs-layers/export-tfjs-layers.js';
+export { importTfjsLayers } from './interop/tfjs-layers/import-tfjs-layers.js';
+export type {
+  TfjsLayersArtifacts,
+  TfjsLayersModelJson,
+  TfjsWeightsGroup,
+  TfjsWeightEntry,
+  KerasLayerJson,
+} from './interop/tfjs-layers/types.js';

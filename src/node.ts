@@ -13,6 +13,7 @@ export { loadIdx } from './io/idx.js';
 export { loadCsv } from './io/csv.js';
 export { writeFileAtomic, type AtomicWriteFs } from './io/atomic-write.js';
 export { saveModel, loadModel, type SaveFileOptions } from './io/model-file.js';
+export { saveOnnx, saveTfjsLayers, loadTfjsLayers } from './io/interop-files.js';
 
 declare module './model/sequential.js' {
   interface Sequential {

@@ -1,9 +1,68 @@
 /**
- * The CNN workload in handgrad, once per available kernel path. Until Conv2D, MaxPool2D and Flatten are
- * on this branch it returns no trainers and the bench says so.
+ * The CNN workload in handgrad, once per available kernel path (WebAssembly SIMD and plain JS): the model
+ * is built with its own layers, then every parameter is overwritten with the shared initial weights
+ * (handgrad's layouts are the workload's: HWIO convolutions, `[in, out]` dense, NHWC images).
  */
-import type { CnnTrainer, CnnWeights } from '../lib/cnn-workload.js';
+import {
+  Adam,
+  CategoricalCrossEntropy,
+  Conv2D,
+  Dense,
+  Flatten,
+  MaxPool2D,
+  ReLU,
+  Sequential,
+  Softmax,
+  Tensor,
+  availableKernels,
+  useKernels,
+} from 'handgrad';
+import { CNN, CNN_ADAM, CNN_SHAPES, timeSteps, type CnnTrainer, type CnnWeights } from '../lib/cnn-workload.js';
 
-export async function handgradTrainers(_weights: CnnWeights, _batch: { x: Float32Array; y: Int32Array }): Promise<CnnTrainer[]> {
-  return [];
+/** The workload's network in handgrad (the same one examples/fashion-mnist.ts trains). */
+function buildModel(weights: CnnWeights): Sequential {
+  const conv1 = new Conv2D(CNN.channels, CNN.filters1, { kernelSize: CNN.kernel, seed: 1 });
+  const conv2 = new Conv2D(CNN.filters1, CNN.filters2, { kernelSize: CNN.kernel, seed: 2 });
+  const dense1 = new Dense(CNN_SHAPES.flat, CNN.hidden, { seed: 3 });
+  const dense2 = new Dense(CNN.hidden, CNN.classes, { seed: 4 });
+  const pairs: [{ weights: Tensor; biases: Tensor }, Float32Array, Float32Array][] = [
+    [conv1, weights.conv1W, weights.conv1B],
+    [conv2, weights.conv2W, weights.conv2B],
+    [dense1, weights.dense1W, weights.dense1B],
+    [dense2, weights.dense2W, weights.dense2B],
+  ];
+  for (const [layer, w, b] of pairs) {
+    layer.weights.data.set(w);
+    layer.biases.data.set(b);
+  }
+  return new Sequential([
+    conv1,
+    new ReLU(),
+    new MaxPool2D({ poolSize: CNN.pool }),
+    conv2,
+    new ReLU(),
+    new MaxPool2D({ poolSize: CNN.pool }),
+    new Flatten(),
+    dense1,
+    new ReLU(),
+    dense2,
+    new Softmax(),
+  ]).compile({ loss: new CategoricalCrossEntropy(), optimizer: new Adam(CNN_ADAM) });
+}
+
+export async function handgradTrainers(weights: CnnWeights, batch: { x: Float32Array; y: Int32Array }): Promise<CnnTrainer[]> {
+  const x = new Tensor([CNN.batch, CNN.height, CNN.width, CNN.channels], batch.x.slice());
+  return availableKernels().map((kernels): CnnTrainer => {
+    const model = buildModel(weights);
+    return {
+      name: `handgrad ${kernels}`,
+      async steps(n) {
+        useKernels(kernels);
+        return timeSteps(n, () => model.trainStep(x, batch.y));
+      },
+      dispose() {
+        useKernels(availableKernels()[0]); // the default again for whatever runs next
+      },
+    };
+  });
 }

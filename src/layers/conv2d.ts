@@ -1,7 +1,7 @@
 import { randomFor } from '../core/random.js';
 import { checkEnum, checkInteger, checkOptions, checkSeed, invalid } from '../core/validate.js';
 import { col2im, im2col } from '../tensor/im2col.js';
-import { addRowVector, assertFinite, matmul, matmulTransA, matmulTransB, sumColumns } from '../tensor/ops.js';
+import { assertFinite, matmul, matmulTransA, matmulTransB } from '../tensor/ops.js';
 import { Tensor, reuseOrAllocate } from '../tensor/tensor.js';
 import { viewOf } from '../tensor/view.js';
 import { windowGeometry, type Padding, type WindowGeometry } from '../tensor/window-geometry.js';
@@ -38,11 +38,14 @@ const CONV2D_OPTIONS = ['kernelSize', 'strides', 'padding', 'seed', 'initializer
  *
  * It runs as one matrix product: X̃ = im2col(x) `[batch·outH·outW, kh·kw·inChannels]` holds in each row the
  * input values one kernel position sees, W read as a matrix W̃ `[kh·kw·inChannels, filters]`, and
- * Y = X̃ · W̃ + b is y in NHWC order. Keeps X̃ (backward needs it for dL/dW).
+ * Y = X̃ · W̃ + b is y in NHWC order. The bias rides along in the same product: each row of X̃ gets a
+ * trailing 1 and W̃ a last row b (the weights and biases are two views of one `[kh·kw·inChannels + 1,
+ * filters]` buffer), so Y = [X̃ 1] · [W̃; b] — no separate pass over Y to add b, nor over G to sum it.
+ * Keeps [X̃ 1] (backward needs it for dL/dW).
  *
  * Backward, given G = dL/dy read as a `[batch·outH·outW, filters]` matrix:
- * - dL/dW̃ = X̃ᵀ · G          (`dweights`; each weight meets every position it multiplied)
- * - dL/db  = Σ_rows G        (`dbiases`; the bias is added at every position of every image)
+ * - [dL/dW̃; dL/db] = [X̃ 1]ᵀ · G   (`dweights`: each weight meets every position it multiplied;
+ *   `dbiases` = Σ_rows G, the last row: the bias is added at every position of every image)
  * - dL/dX̃ = G · W̃ᵀ, then dL/dx = col2im(dL/dX̃): each input value receives the gradient of every
  *   window position it was copied to (`dinputs`).
  * The matrix products run on the active kernel set (WebAssembly SIMD by default).
@@ -66,9 +69,11 @@ export class Conv2D implements Layer {
   /** The options the layer was built with. */
   readonly options: Readonly<Conv2DOptions>;
 
-  /** W and dL/dW read as `[kh·kw·inChannels, filters]` matrices (views sharing their data). */
+  /** W read as a `[kh·kw·inChannels, filters]` matrix (a view sharing its data). */
   private readonly weightMatrix: Tensor;
-  private readonly dweightMatrix: Tensor;
+  /** [W̃; b] and [dL/dW̃; dL/db]: `[kh·kw·inChannels + 1, filters]`, the buffers `weights`/`biases` (and their gradients) view. */
+  private readonly augmentedWeights: Tensor;
+  private readonly augmentedGradients: Tensor;
   private geometry: WindowGeometry | null = null;
   private inputShape: readonly number[] = [];
   /** im2col(x) of the last forward. */
@@ -98,13 +103,17 @@ export class Conv2D implements Layer {
     const extras = [sy !== 1 || sx !== 1 ? `stride ${sy === sx ? sy : `${sy}×${sx}`}` : '', this.padding === 'same' ? 'same' : ''];
     this.name = `Conv2D(${inChannels}→${filters}, ${[`${kh}×${kw}`, ...extras.filter((e) => e)].join(', ')})`;
 
-    this.weights = new Tensor([kh, kw, inChannels, filters]);
-    this.dweights = new Tensor([kh, kw, inChannels, filters]);
-    this.biases = new Tensor([1, filters]);
-    this.dbiases = new Tensor([1, filters]);
     const fanIn = kh * kw * inChannels;
+    // one buffer [W̃; b] per pair, so the bias joins the matrix product (see the class comment)
+    this.augmentedWeights = new Tensor([fanIn + 1, filters]);
+    this.augmentedGradients = new Tensor([fanIn + 1, filters]);
+    const wd = this.augmentedWeights.data;
+    const gd = this.augmentedGradients.data;
+    this.weights = new Tensor([kh, kw, inChannels, filters], wd.subarray(0, fanIn * filters));
+    this.biases = new Tensor([1, filters], wd.subarray(fanIn * filters));
+    this.dweights = new Tensor([kh, kw, inChannels, filters], gd.subarray(0, fanIn * filters));
+    this.dbiases = new Tensor([1, filters], gd.subarray(fanIn * filters));
     this.weightMatrix = this.weights.reshape([fanIn, filters]);
-    this.dweightMatrix = this.dweights.reshape([fanIn, filters]);
     initializeWeights(options.initializer ?? 'glorot', this.weights.data, fanIn, kh * kw * filters, randomFor(options.seed));
   }
 
@@ -119,12 +128,11 @@ export class Conv2D implements Layer {
     this.geometry = g;
     this.inputShape = x.shape;
     const positions = g.batch * g.outHeight * g.outWidth;
-    const columns = reuseOrAllocate(this.columns, [positions, this.weightMatrix.shape[0]]);
-    im2col(x.data, g, columns.data);
+    const columns = reuseOrAllocate(this.columns, [positions, this.augmentedWeights.shape[0]]);
+    im2col(x.data, g, columns.data, true);
     this.columns = columns;
-    // Y = X̃ · W̃ + b
-    const y = matmul(columns, this.weightMatrix, this.outputMatrix, op);
-    addRowVector(y, this.biases, y, op);
+    // Y = [X̃ 1] · [W̃; b] = X̃ · W̃ + b
+    const y = matmul(columns, this.augmentedWeights, this.outputMatrix, op);
     this.outputMatrix = y;
     this.output = viewOf(this.output, y, [g.batch, g.outHeight, g.outWidth, this.filters]);
     return this.output;
@@ -154,10 +162,8 @@ export class Conv2D implements Layer {
     const g = this.geometry as WindowGeometry;
     const G = viewOf(this.gradientMatrix, dvalues, [g.batch * g.outHeight * g.outWidth, this.filters]);
     this.gradientMatrix = G;
-    // dL/dW̃ = X̃ᵀ · G
-    matmulTransA(this.columns as Tensor, G, this.dweightMatrix, op);
-    // dL/db = Σ over every image and position of G
-    sumColumns(G, this.dbiases);
+    // [dL/dW̃; dL/db] = [X̃ 1]ᵀ · G: the last row sums G over every image and position
+    matmulTransA(this.columns as Tensor, G, this.augmentedGradients, op);
     return g;
   }
 

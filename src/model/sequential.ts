@@ -37,6 +37,17 @@ export interface Evaluation {
   accuracy: number;
 }
 
+/** Options for the {@link Sequential} constructor. */
+export interface SequentialOptions {
+  /**
+   * The shape of one example, without the batch dimension (as Keras's `inputShape`), e.g. `[2]` for two
+   * features. Optional: without it the model takes the shape of the first batch it sees (`fit`, `predict`,
+   * …). The exporters (`exportOnnx`, `exportTfjsLayers`) need it; when given, inputs of another shape are
+   * rejected with a clear error.
+   */
+  inputShape?: readonly number[];
+}
+
 /** Options for {@link Sequential.evaluate}, {@link Sequential.predict} and {@link Sequential.predictClasses}. */
 export interface InferenceOptions {
   /**
@@ -91,14 +102,35 @@ export class Sequential {
   private trainable: Parameter[] = [];
   /** What the last training step reports to the fit loop (one object, overwritten by every step). */
   private readonly lastStep = { loss: 0, regularizationLoss: 0, predictions: null as unknown as Tensor };
+  /** The declared or first-seen shape of one example; see {@link Sequential.inputShape}. */
+  private exampleShape: readonly number[] | null = null;
+  private readonly shapeDeclared: boolean;
 
-  constructor(layers: readonly Layer[]) {
+  constructor(layers: readonly Layer[], options: SequentialOptions = {}) {
     if (layers.length === 0) throw new RangeError('Sequential: needs at least one layer');
     this.layers = [...layers];
+    const shape = options?.inputShape;
+    if (shape !== undefined) {
+      if (!Array.isArray(shape) || shape.length === 0 || !shape.every((d) => Number.isInteger(d) && d >= 1)) {
+        throw new RangeError(`Sequential: inputShape must be a non-empty array of positive integers (one example, no batch dimension), got ${JSON.stringify(shape)}`);
+      }
+      this.exampleShape = Object.freeze([...shape]);
+    }
+    this.shapeDeclared = shape !== undefined;
+  }
+
+  /**
+   * The shape of one example (no batch dimension): the `inputShape` given to the constructor, else the
+   * shape of the first batch the model ran on; null before then. Exporters read it.
+   */
+  get inputShape(): readonly number[] | null {
+    return this.exampleShape;
   }
 
   /** Runs x through every layer. The result is the last layer's buffer: clone it to keep it past the next call. */
   forward(x: Tensor, options: ForwardOptions = {}): Tensor {
+    if (this.exampleShape === null) this.exampleShape = Object.freeze(x.shape.slice(1));
+    else if (this.shapeDeclared) this.checkInputShape(x);
     let out = x;
     for (const layer of this.layers) out = layer.forward(out, options);
     return out;
@@ -111,6 +143,18 @@ export class Sequential {
    */
   backward(yPred: Tensor, yTrue: Labels, loss: Loss): Tensor {
     return this.backpropagate(yPred, yTrue, loss, true) as Tensor;
+  }
+
+  private checkInputShape(x: Tensor): void {
+    const expected = this.exampleShape as readonly number[];
+    const shape = x.shape;
+    let same = shape.length === expected.length + 1;
+    for (let i = 0; same && i < expected.length; i++) same = shape[i + 1] === expected[i];
+    if (!same) {
+      throw new RangeError(
+        `Sequential.forward: input ${x.shapeString()} does not match the model's inputShape [${expected.join(', ')}] (expected [batch, ${expected.join(', ')}])`,
+      );
+    }
   }
 
   /**
@@ -325,8 +369,8 @@ export class Sequential {
    * optimizer state, the model comes back compiled with that loss and optimizer, ready to resume.
    */
   static fromJSON(json: unknown): Sequential {
-    const { layers, training } = layersFromJSON(json);
-    const model = new Sequential(layers);
+    const { layers, training, inputShape } = layersFromJSON(json);
+    const model = new Sequential(layers, { inputShape });
     restoreTraining(model, training);
     return model;
   }

@@ -43,6 +43,8 @@ export interface ModelJSON {
   format: typeof MODEL_FORMAT;
   version: number;
   layers: LayerJSON[];
+  /** The model's `inputShape` (one example, no batch dimension), when known. */
+  inputShape?: number[];
   training?: TrainingJSON;
 }
 
@@ -79,6 +81,7 @@ export function modelToJSON(model: Sequential, options: SaveOptions = {}): Model
     return out;
   });
   const json: ModelJSON = { format: MODEL_FORMAT, version: MODEL_FORMAT_VERSION, layers };
+  if (model.inputShape !== null) json.inputShape = [...model.inputShape];
   if (options.includeOptimizer) {
     const compiled = model.compiledWith;
     if (compiled === null) throw new Error('Sequential.toJSON({ includeOptimizer: true }): call compile({ loss, optimizer }) first');
@@ -212,6 +215,7 @@ function readTraining(model: Sequential, json: unknown): void {
 export interface ParsedModel {
   layers: Layer[];
   training: unknown;
+  inputShape?: number[];
 }
 
 /**
@@ -247,7 +251,11 @@ export function layersFromJSON(json: unknown): ParsedModel {
     }
     before = { size: axis.output, type: (entry as LayerType).type };
   });
-  return { layers, training: json.training };
+  const inputShape = json.inputShape;
+  if (inputShape !== undefined && !(Array.isArray(inputShape) && inputShape.length > 0 && inputShape.every((d) => Number.isInteger(d) && d >= 1))) {
+    fail('inputShape', `expected a non-empty array of positive integers, got ${JSON.stringify(inputShape)}`);
+  }
+  return { layers, training: json.training, inputShape: inputShape as number[] | undefined };
 }
 
 /**

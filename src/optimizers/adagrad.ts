@@ -28,16 +28,8 @@ export class AdaGrad extends Optimizer {
   }
 
   protected updateParameter(w: Float32Array, g: Float32Array, slots: Float32Array[], lr: number): void {
-    const cache = slots[0];
-    const eps = this.epsilon;
-    for (let i = 0; i < w.length; i++) {
-      const gi = g[i];
-      // cache ← cache + g²
-      const c = cache[i] + gi * gi;
-      cache[i] = c;
-      // w ← w − lr · g / (√cache + ε)
-      w[i] -= (lr * gi) / (Math.sqrt(c) + eps);
-    }
+    // cache ← cache + g²  (ρ = σ = 1);  w ← w − lr · g / (√cache + ε)
+    this.kernels.scaledByCache(w, g, slots[0], 1, 1, lr, this.epsilon);
   }
 
   protected options(): Record<string, number> {

@@ -37,24 +37,13 @@ export class Adam extends Optimizer {
   }
 
   protected updateParameter(w: Float32Array, g: Float32Array, slots: Float32Array[], lr: number): void {
-    const m = slots[0];
-    const cache = slots[1];
-    const { beta1, beta2, epsilon } = this;
     // bias corrections for step t = iterations + 1 (iterations advances after the whole step)
     const t = this.iterations + 1;
-    const mScale = 1 / (1 - beta1 ** t);
-    const cScale = 1 / (1 - beta2 ** t);
-    for (let i = 0; i < w.length; i++) {
-      const gi = g[i];
-      // m ← β₁ · m + (1 − β₁) · g
-      const mi = beta1 * m[i] + (1 - beta1) * gi;
-      m[i] = mi;
-      // c ← β₂ · c + (1 − β₂) · g²
-      const ci = beta2 * cache[i] + (1 - beta2) * gi * gi;
-      cache[i] = ci;
-      // w ← w − lr · m̂ / (√ĉ + ε), with m̂ = m / (1 − β₁ᵗ), ĉ = c / (1 − β₂ᵗ)
-      w[i] -= (lr * mi * mScale) / (Math.sqrt(ci * cScale) + epsilon);
-    }
+    const mScale = 1 / (1 - this.beta1 ** t);
+    const cScale = 1 / (1 - this.beta2 ** t);
+    // m ← β₁ · m + (1 − β₁) · g;  c ← β₂ · c + (1 − β₂) · g²;
+    // w ← w − lr · m̂ / (√ĉ + ε), with m̂ = m / (1 − β₁ᵗ) = m · mScale, ĉ = c / (1 − β₂ᵗ) = c · cScale
+    this.kernels.adam(w, g, slots[0], slots[1], this.beta1, this.beta2, lr * mScale, cScale, this.epsilon);
   }
 
   protected options(): Record<string, number> {

@@ -1,4 +1,6 @@
 import type { Parameter } from '../layers/layer.js';
+import { getKernels } from '../tensor/backend.js';
+import { jsUpdates, type UpdateKernels } from '../tensor/kernels/updates.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { checkNumber } from '../core/validate.js';
 
@@ -84,6 +86,14 @@ export abstract class Optimizer {
     }
     // post-update
     this.iterations += 1;
+  }
+
+  /**
+   * The update rules of the active kernel set (WebAssembly SIMD or plain JS), for `updateParameter`:
+   * the formulas are written out in each subclass's doc comment and in `tensor/kernels/updates.ts`.
+   */
+  protected get kernels(): UpdateKernels {
+    return getKernels().updates ?? jsUpdates;
   }
 
   /**

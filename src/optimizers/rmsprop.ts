@@ -32,17 +32,8 @@ export class RMSProp extends Optimizer {
   }
 
   protected updateParameter(w: Float32Array, g: Float32Array, slots: Float32Array[], lr: number): void {
-    const cache = slots[0];
-    const eps = this.epsilon;
-    const rho = this.rho;
-    for (let i = 0; i < w.length; i++) {
-      const gi = g[i];
-      // cache ← ρ · cache + (1 − ρ) · g²
-      const c = rho * cache[i] + (1 - rho) * gi * gi;
-      cache[i] = c;
-      // w ← w − lr · g / (√cache + ε)
-      w[i] -= (lr * gi) / (Math.sqrt(c) + eps);
-    }
+    // cache ← ρ · cache + (1 − ρ) · g²;  w ← w − lr · g / (√cache + ε)
+    this.kernels.scaledByCache(w, g, slots[0], this.rho, 1 - this.rho, lr, this.epsilon);
   }
 
   protected options(): Record<string, number> {

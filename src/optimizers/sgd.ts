@@ -30,19 +30,12 @@ export class SGD extends Optimizer {
   }
 
   protected updateParameter(w: Float32Array, g: Float32Array, slots: Float32Array[], lr: number): void {
-    const mu = this.momentum;
-    if (mu === 0) {
+    if (this.momentum === 0) {
       // w ← w − lr · g
-      for (let i = 0; i < w.length; i++) w[i] -= lr * g[i];
-      return;
-    }
-    const m = slots[0];
-    for (let i = 0; i < w.length; i++) {
-      // m ← μ · m − lr · g   (the update, remembered for the next step)
-      const update = mu * m[i] - lr * g[i];
-      m[i] = update;
-      // w ← w + m
-      w[i] += update;
+      this.kernels.sgd(w, g, lr);
+    } else {
+      // m ← μ · m − lr · g   (the update, remembered for the next step);  w ← w + m
+      this.kernels.sgdMomentum(w, g, slots[0], this.momentum, lr);
     }
   }
 

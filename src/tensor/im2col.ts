@@ -18,10 +18,12 @@ import type { WindowGeometry } from './window-geometry.js';
  */
 
 /**
- * Fills `cols` (length `batch·outH·outW · kh·kw·C`) with the im2col matrix of `x` (NHWC, length
- * `batch·H·W·C`); padding positions become 0. Every element of `cols` is written.
+ * Fills `cols` (length `batch·outH·outW · kh·kw·C`, or `batch·outH·outW · (kh·kw·C + 1)` with `ones`) with
+ * the im2col matrix of `x` (NHWC, length `batch·H·W·C`); padding positions become 0. With `ones`, every
+ * row ends with an extra 1 (so a bias row appended to the weights joins the product). Every element of
+ * `cols` is written.
  */
-export function im2col(x: Float32Array, g: WindowGeometry, cols: Float32Array): void {
+export function im2col(x: Float32Array, g: WindowGeometry, cols: Float32Array, ones = false): void {
   const { batch, inHeight: H, inWidth: W, channels: C, windowHeight: kh, windowWidth: kw } = g;
   const { strideY: sy, strideX: sx, padTop, padLeft, outHeight: oh, outWidth: ow } = g;
   let o = 0; // write position in cols
@@ -39,6 +41,7 @@ export function im2col(x: Float32Array, g: WindowGeometry, cols: Float32Array): 
             const end = o + run;
             while (o < end) cols[o++] = x[i++];
           }
+          if (ones) cols[o++] = 1;
           continue;
         }
         // Border window: some rows or columns fall in the padding.
@@ -59,6 +62,7 @@ export function im2col(x: Float32Array, g: WindowGeometry, cols: Float32Array): 
             for (let c = 0; c < C; c++) cols[o++] = x[i++];
           }
         }
+        if (ones) cols[o++] = 1;
       }
     }
   }

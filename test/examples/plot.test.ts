@@ -4,9 +4,11 @@
  * shipped font (resvg silently drops text it has no font for).
  */
 import { PNG } from 'pngjs';
+import type { TopLevelSpec } from 'vega-lite';
 import { describe, expect, it } from 'vitest';
 import { Tensor } from '../../src/index.js';
 import { CLASS_COLORS, chartSvg, renderChart, svgToPng } from '../../examples/lib/chart.js';
+import { confusionCounts, greyImageUrl, misclassifiedView, testReportSpec } from '../../examples/lib/confusion-matrix.js';
 import { decisionBoundarySpec, hexToRgb } from '../../examples/lib/decision-boundary.js';
 import { lineChartSpec } from '../../examples/lib/line-chart.js';
 
@@ -102,5 +104,43 @@ describe('lineChartSpec', () => {
     expect(matching(png, [0x3c, 0x3c, 0x3c], 0).length).toBeGreaterThan(500);
     expect(matching(png, [0xf2, 0x8e, 0x2c], 0).length).toBeGreaterThan(200);
     expect(inkIn(png, 0, 0, 200, 30)).toBeGreaterThan(50);
+  });
+});
+
+describe('test report: confusion matrix and misclassified images', () => {
+  const names = ['cat', 'dog', 'bird'];
+  const counts = confusionCounts([0, 0, 1, 1, 2, 2, 2], [0, 1, 1, 1, 2, 0, 2], 3);
+
+  it('counts true × predicted', () => {
+    expect(counts).toEqual([
+      [1, 1, 0],
+      [0, 2, 0],
+      [1, 0, 2],
+    ]);
+  });
+
+  it('has a title, axis titles, the class names, every count and a legend; captions under each image', async () => {
+    const pixels = new Float32Array(4).fill(0.5);
+    const items = [{ pixels, height: 2, width: 2, truth: 'cat', predicted: 'dog', confidence: 0.83 }];
+    const t = texts(await chartSvg(testReportSpec(counts, names, items, 'Heading')));
+    for (const s of ['Heading', 'Confusion matrix (7 test images)', 'true class', 'predicted class', 'share of true class', 'cat', 'dog', 'bird', '2', '1 misclassified test images', '→ dog (0.83)']) {
+      expect(t).toContain(s);
+    }
+  });
+
+  it('puts no facet header (the item index) over the images', async () => {
+    const pixels = new Float32Array(4);
+    const items = [0, 1].map(() => ({ pixels, height: 2, width: 2, truth: 'cat', predicted: 'dog', confidence: 0.5 }));
+    const t = texts(await chartSvg({ ...misclassifiedView(items, 'Grid') } as TopLevelSpec));
+    expect(t.filter((s) => /^\d+$/.test(s))).toEqual([]);
+    expect(t.filter((s) => s === 'cat')).toHaveLength(2);
+  });
+
+  it('draws each image dark on light, each pixel as a zoom×zoom block', () => {
+    const url = greyImageUrl([0, 1, 0.5, 0], 2, 2, 3);
+    const png = PNG.sync.read(Buffer.from(url.replace('data:image/png;base64,', ''), 'base64'));
+    expect([png.width, png.height]).toEqual([6, 6]);
+    const grey = (x: number, y: number) => png.data[4 * (y * 6 + x)];
+    expect([grey(0, 0), grey(2, 2), grey(3, 0), grey(5, 2), grey(0, 3), grey(5, 5)]).toEqual([255, 255, 0, 0, 128, 255]);
   });
 });

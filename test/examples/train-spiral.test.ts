@@ -57,6 +57,21 @@ describe('examples/train-spiral.ts', () => {
     expect(png.height).toBeGreaterThan(png.width); // four stacked panels
   });
 
+  it('--export-onnx / --export-tfjs write the trained model for onnxruntime and TF.js', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'handgrad-spiral-export-'));
+    const onnx = join(dir, 'onnx', 'spiral.onnx');
+    const tfjs = join(dir, 'tfjs');
+    const { status, stdout, stderr } = run(['--epochs', '2', '--out', join(dir, 'x.png'), '--export-onnx', onnx, '--export-tfjs', tfjs]);
+    expect(stderr).toBe('');
+    expect(status).toBe(0);
+    expect(stdout).toContain(`ONNX model: ${onnx}`);
+    expect(stdout).toContain(`TF.js Layers model: ${tfjs}/model.json`);
+    expect(readFileSync(onnx)[0]).toBe(0x08); // ModelProto field 1, ir_version
+    const modelJson = JSON.parse(readFileSync(join(tfjs, 'model.json'), 'utf8'));
+    expect(modelJson.modelTopology.config.layers.map((l: { class_name: string }) => l.class_name)).toEqual(['Dense', 'Activation', 'Dense', 'Activation']);
+    expect(readFileSync(join(tfjs, 'weights.bin')).length).toBe(4 * (2 * 64 + 64 + 64 * 3 + 3));
+  });
+
   it.each([
     [['--diagnose', '0'], "error: option '--diagnose [every]' argument '0' is invalid. expected an integer ≥ 1."],
     [['--bogus'], "error: unknown option '--bogus'"],

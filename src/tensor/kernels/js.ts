@@ -1,4 +1,5 @@
 import type { MatmulKernels } from './kernels.js';
+import { jsUpdates } from './updates.js';
 
 /*
  * Cache-tiled, register-blocked plain-JavaScript kernels: the fallback when WebAssembly SIMD is missing.
@@ -161,6 +162,7 @@ function gemm(
 /** The tiled plain-JS kernel set (see the file comment). */
 export const jsKernels: MatmulKernels = {
   name: 'js',
+  updates: jsUpdates,
   // a [m×k], b [k×n]: A(i,p) = a[i·k + p], B(p,j) = b[p·n + j]
   matmul: (a, b, out, m, k, n) => gemm(a, k, 1, b, n, 1, out, m, k, n),
   // a [k×m] read as aᵀ: A(i,p) = a[p·m + i]

@@ -1,3 +1,5 @@
+import type { UpdateKernels } from './updates.js';
+
 /**
  * The matrix-product kernels every layer goes through. They work on raw row-major Float32Arrays so that
  * one faster implementation (plain JS, WebAssembly SIMD, …) speeds up every layer at once.
@@ -8,6 +10,11 @@
 export interface MatmulKernels {
   /** Name shown in benchmarks and errors, e.g. `"js"`. */
   readonly name: string;
+  /**
+   * The optimizers' update rules on this path (optional: optimizers use the plain-JS rules when a custom
+   * kernel set has none).
+   */
+  readonly updates?: UpdateKernels;
   /** out[m×n] = a[m×k] · b[k×n] */
   matmul(a: Float32Array, b: Float32Array, out: Float32Array, m: number, k: number, n: number): void;
   /** out[m×n] = aᵀ · b, where a is stored as [k×m] and b as [k×n] (no transpose is materialised). */

@@ -1,5 +1,6 @@
 import type { MatmulKernels } from '../kernels.js';
 import { MATMUL_WASM_BASE64 } from './matmul-bytes.js';
+import { WasmUpdates } from './updates-kernels.js';
 
 /*
  * The WebAssembly SIMD kernel set: a thin wrapper around the `gemm` routine of matmul.wat.
@@ -55,6 +56,8 @@ function align4(floats: number): number {
 /** A WebAssembly SIMD kernel set with its own instance and memory. */
 export class WasmKernels implements MatmulKernels {
   readonly name = 'wasm';
+  /** The optimizers' update rules in WebAssembly SIMD (updates.wat). */
+  readonly updates = new WasmUpdates();
   private readonly exports: MatmulExports;
   private readonly workFloats: number;
   /** View of the whole linear memory; replaced only when memory grows. */

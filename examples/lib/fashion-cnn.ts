@@ -1,0 +1,57 @@
+/**
+ * The Fashion-MNIST example's network and helpers, shared by examples/fashion-mnist.ts and its tests.
+ */
+import {
+  BatchNormalization,
+  Conv2D,
+  Dense,
+  Flatten,
+  MaxPool2D,
+  ReLU,
+  Sequential,
+  Softmax,
+  Tensor,
+  type Layer,
+} from 'handgrad';
+
+export const DEFAULT_DATA = '/usr/share/datasets/fashion-mnist/';
+export const CLASS_NAMES = ['T-shirt/top', 'Trouser', 'Pullover', 'Dress', 'Coat', 'Sandal', 'Shirt', 'Sneaker', 'Bag', 'Ankle boot'] as const;
+
+/** The example's network: two conv blocks and a dense head (optionally batch-normalised), for 28×28×1 images. */
+export function fashionCnn(options: { seed: number; batchNorm: boolean }): Sequential {
+  const { seed, batchNorm } = options;
+  const block = (inChannels: number, filters: number, s: number): Layer[] => [
+    new Conv2D(inChannels, filters, { kernelSize: 3, seed: s, initializer: 'he' }),
+    ...(batchNorm ? [new BatchNormalization(filters)] : []),
+    new ReLU(),
+    new MaxPool2D({ poolSize: 2 }),
+  ];
+  return new Sequential([
+    ...block(1, 32, seed + 1),
+    ...block(32, 64, seed + 2),
+    new Flatten(),
+    new Dense(5 * 5 * 64, 128, { seed: seed + 3, initializer: 'he' }),
+    new ReLU(),
+    new Dense(128, 10, { seed: seed + 4, initializer: 'glorot' }),
+    new Softmax(),
+  ]);
+}
+
+/** Predicted classes and their probabilities, in chunks (a forward pass over 10 000 images at once would need GBs). */
+export function predictInChunks(model: Sequential, x: Tensor, chunk = 500): { classes: Int32Array; confidence: Float32Array } {
+  const classes = new Int32Array(x.rows);
+  const confidence = new Float32Array(x.rows);
+  for (let start = 0; start < x.rows; start += chunk) {
+    const n = Math.min(chunk, x.rows - start);
+    const view = new Tensor([n, ...x.shape.slice(1)], x.data.subarray(start * x.cols, (start + n) * x.cols));
+    const p = model.predict(view);
+    for (let i = 0; i < n; i++) {
+      let best = 0;
+      for (let k = 1; k < p.cols; k++) if (p.data[i * p.cols + k] > p.data[i * p.cols + best]) best = k;
+      classes[start + i] = best;
+      confidence[start + i] = p.data[i * p.cols + best];
+    }
+  }
+  return { classes, confidence };
+}
+

@@ -1,0 +1,245 @@
+import { Dense } from '../../layers/dense.js';
+import { Dropout } from '../../layers/dropout.js';
+import type { Layer } from '../../layers/layer.js';
+import { LeakyReLU } from '../../layers/leaky-relu.js';
+import { Linear } from '../../layers/linear.js';
+import { ReLU } from '../../layers/relu.js';
+import { Sigmoid } from '../../layers/sigmoid.js';
+import { Softmax } from '../../layers/softmax.js';
+import { Tanh } from '../../layers/tanh.js';
+import type { ShapedLayer } from '../model-shapes.js';
+
+// ---------------------------------------------------------------------------------------------------------
+// Export: handgrad layer → Keras layers
+// ---------------------------------------------------------------------------------------------------------
+
+/** One Keras layer to write: class, config (without `name`), and weights by suffix (`kernel`, `bias`, …). */
+export interface KerasLayerOut {
+  className: string;
+  /** Stem of the layer's name, e.g. `dense` (the exporter appends a number). */
+  nameStem: string;
+  config: { [key: string]: unknown };
+  weights: { suffix: string; shape: number[]; data: Float32Array }[];
+}
+
+/** How one handgrad layer class is written as Keras layers (usually one). */
+export interface KerasExporter<L extends Layer = Layer> {
+  readonly layerClass: abstract new (...args: never[]) => L;
+  /** "Dense → Dense" for the list of supported layers in error messages. */
+  readonly describe: string;
+  toKeras(layer: L, shaped: ShapedLayer): KerasLayerOut[];
+}
+
+const exporters = new Map<unknown, KerasExporter>();
+
+function registerExport<L extends Layer>(exporter: KerasExporter<L>): void {
+  exporters.set(exporter.layerClass, exporter as unknown as KerasExporter);
+}
+
+/** The exporter for `layer`'s exact class, or undefined. */
+export function kerasExporterFor(layer: Layer): KerasExporter | undefined {
+  return exporters.get(Object.getPrototypeOf(layer)?.constructor);
+}
+
+export function supportedExportLayers(): string {
+  return [...exporters.values()].map((e) => e.describe).join(', ');
+}
+
+const activationLayer = (activation: string): KerasLayerOut => ({
+  className: 'Activation',
+  nameStem: 'activation',
+  config: { activation },
+  weights: [],
+});
+
+function registerActivation<L extends Layer>(layerClass: new () => L, handgradName: string, activation: string): void {
+  registerExport<L>({ layerClass, describe: `${handgradName} → Activation('${activation}')`, toKeras: () => [activationLayer(activation)] });
+}
+
+registerExport<Dense>({
+  layerClass: Dense,
+  describe: 'Dense → Dense',
+  toKeras(layer) {
+    // Dense takes [batch, nIn] only (a Flatten comes first for images), as Keras's Dense on flat examples.
+    return [{
+      className: 'Dense',
+      nameStem: 'dense',
+      config: { units: layer.nOut, activation: 'linear', use_bias: true },
+      weights: [
+        { suffix: 'kernel', shape: [layer.nIn, layer.nOut], data: layer.weights.data },
+        { suffix: 'bias', shape: [layer.nOut], data: layer.biases.data },
+      ],
+    }];
+  },
+});
+registerActivation(ReLU, 'ReLU', 'relu');
+registerActivation(Sigmoid, 'Sigmoid', 'sigmoid');
+registerActivation(Tanh, 'Tanh', 'tanh');
+registerActivation(Softmax, 'Softmax', 'softmax');
+registerActivation(Linear, 'Linear', 'linear');
+registerExport<LeakyReLU>({
+  layerClass: LeakyReLU,
+  describe: 'LeakyReLU → LeakyReLU',
+  toKeras: (layer) => [{ className: 'LeakyReLU', nameStem: 'leaky_re_lu', config: { alpha: layer.alpha }, weights: [] }],
+});
+registerExport<Dropout>({
+  layerClass: Dropout,
+  describe: 'Dropout → Dropout',
+  toKeras: (layer) => [
+    { className: 'Dropout', nameStem: 'dropout', config: { rate: layer.rate, ...(layer.seed !== undefined ? { seed: layer.seed } : {}) }, weights: [] },
+  ],
+});
+
+// ---------------------------------------------------------------------------------------------------------
+// Import: Keras layer → handgrad layers
+// ---------------------------------------------------------------------------------------------------------
+
+/** What an importer sees of the layer it converts. */
+export interface KerasImportContext {
+  /** The layer's Keras config. */
+  readonly config: { readonly [key: string]: unknown };
+  /** The shape of one example entering the layer (no batch dimension). */
+  readonly inputShape: readonly number[];
+  /** The layer's position in the file, used to derive seeds that leave the global random stream alone. */
+  readonly index: number;
+  /** The weight `<layer name>/<suffix>` with exactly `shape`; throws a clear error when missing or misshapen. */
+  weight(suffix: string, shape: readonly number[]): Float32Array;
+  /** Whether the layer has a weight with that suffix. */
+  hasWeight(suffix: string): boolean;
+  /** Throws an error naming the layer. */
+  fail(message: string): never;
+}
+
+/** How one Keras class becomes handgrad layers; returns them and the shape of one example coming out. */
+export interface KerasImporter {
+  readonly className: string;
+  fromKeras(ctx: KerasImportContext): { layers: Layer[]; outputShape: readonly number[] };
+}
+
+const importers = new Map<string, KerasImporter>();
+
+function registerImport(importer: KerasImporter): void {
+  importers.set(importer.className, importer);
+}
+
+/** The importer for a Keras class name, or undefined. */
+export function kerasImporterFor(className: string): KerasImporter | undefined {
+  return importers.get(className);
+}
+
+/** The Keras classes the importer reads, for error messages. */
+export function supportedImportClasses(): string[] {
+  return [...importers.keys()];
+}
+
+/** Keras activation names handgrad has as layers. `linear` (or none) adds nothing after a Dense. */
+const ACTIVATIONS: { [name: string]: (() => Layer) | null } = {
+  linear: null,
+  relu: () => new ReLU(),
+  sigmoid: () => new Sigmoid(),
+  tanh: () => new Tanh(),
+  softmax: () => new Softmax(),
+};
+
+function activationLayers(ctx: KerasImportContext, field: string, forDense: boolean): Layer[] {
+  const value = ctx.config[field] ?? 'linear';
+  if (typeof value !== 'string' || !(value in ACTIVATIONS)) {
+    ctx.fail(`${field} ${JSON.stringify(value)} is not supported (supported: ${Object.keys(ACTIVATIONS).join(', ')})`);
+  }
+  const make = ACTIVATIONS[value];
+  if (make === null) return forDense ? [] : [new Linear()];
+  return [make()];
+}
+
+function flatWidth(ctx: KerasImportContext, what: string): number {
+  if (ctx.inputShape.length !== 1) {
+    ctx.fail(`${what} receives examples of shape [${ctx.inputShape.join(', ')}]; handgrad's needs flat examples (add a Flatten before it)`);
+  }
+  return ctx.inputShape[0];
+}
+
+/** Reads an optional L1L2 regularizer config into handgrad's penalty strengths. */
+function penalty(ctx: KerasImportContext, field: string): { l1?: number; l2?: number } {
+  const reg = ctx.config[field];
+  if (reg === null || reg === undefined) return {};
+  const r = reg as { class_name?: unknown; config?: { l1?: unknown; l2?: unknown } };
+  if (typeof r !== 'object' || !['L1L2', 'l1_l2', 'L1', 'L2'].includes(String(r.class_name))) {
+    ctx.fail(`${field} ${JSON.stringify(reg)} is not supported (only L1L2 / L1 / L2 regularizers)`);
+  }
+  const l1 = r.config?.l1;
+  const l2 = r.config?.l2;
+  return { l1: typeof l1 === 'number' && l1 > 0 ? l1 : undefined, l2: typeof l2 === 'number' && l2 > 0 ? l2 : undefined };
+}
+
+registerImport({
+  className: 'Dense',
+  fromKeras(ctx: KerasImportContext) {
+    const nIn = flatWidth(ctx, 'Dense');
+    const units = ctx.config.units;
+    if (!Number.isInteger(units) || (units as number) < 1) ctx.fail(`units must be a positive integer, got ${JSON.stringify(units)}`);
+    const nOut = units as number;
+    const activation = activationLayers(ctx, 'activation', true);
+    const kernelPenalty = penalty(ctx, 'kernel_regularizer');
+    const biasPenalty = penalty(ctx, 'bias_regularizer');
+    const dense = new Dense(nIn, nOut, {
+      seed: ctx.index, // the weights come from the file; a fixed seed leaves the global random stream alone
+      weightL1: kernelPenalty.l1,
+      weightL2: kernelPenalty.l2,
+      biasL1: biasPenalty.l1,
+      biasL2: biasPenalty.l2,
+    });
+    dense.weights.data.set(ctx.weight('kernel', [nIn, nOut]));
+    // use_bias: false has no bias weight; handgrad's Dense always has one, so it starts at zero (equal outputs).
+    if (ctx.config.use_bias !== false) dense.biases.data.set(ctx.weight('bias', [nOut]));
+    return { layers: [dense, ...activation], outputShape: [nOut] };
+  },
+});
+
+registerImport({
+  className: 'Activation',
+  fromKeras: (ctx: KerasImportContext) => ({ layers: activationLayers(ctx, 'activation', false), outputShape: ctx.inputShape }),
+});
+
+registerImport({
+  className: 'ReLU',
+  fromKeras(ctx: KerasImportContext) {
+    const { max_value: maxValue, negative_slope: slope, threshold } = ctx.config;
+    if ((maxValue ?? null) !== null) ctx.fail(`max_value ${JSON.stringify(maxValue)} is not supported (a capped ReLU has no handgrad layer)`);
+    if ((slope ?? 0) !== 0) ctx.fail(`negative_slope ${JSON.stringify(slope)} is not supported (use LeakyReLU)`);
+    if ((threshold ?? 0) !== 0) ctx.fail(`threshold ${JSON.stringify(threshold)} is not supported`);
+    return { layers: [new ReLU()], outputShape: ctx.inputShape };
+  },
+});
+
+registerImport({
+  className: 'LeakyReLU',
+  fromKeras(ctx: KerasImportContext) {
+    // tfjs-layers and Keras 2 write `alpha` (default 0.3); Keras 3 writes `negative_slope`.
+    const alpha = ctx.config.alpha ?? ctx.config.negative_slope ?? 0.3;
+    if (typeof alpha !== 'number' || !(alpha >= 0)) ctx.fail(`alpha must be a number ≥ 0, got ${JSON.stringify(alpha)}`);
+    return { layers: [new LeakyReLU({ alpha })], outputShape: ctx.inputShape };
+  },
+});
+
+registerImport({
+  className: 'Softmax',
+  fromKeras(ctx: KerasImportContext) {
+    const axis = ctx.config.axis ?? -1;
+    const last = Array.isArray(axis) ? axis.length === 1 && (axis[0] === -1 || axis[0] === ctx.inputShape.length) : axis === -1 || axis === ctx.inputShape.length;
+    if (!last || ctx.inputShape.length !== 1) ctx.fail(`only a softmax over the last axis of flat examples is supported, got axis ${JSON.stringify(axis)} on [${ctx.inputShape.join(', ')}]`);
+    return { layers: [new Softmax()], outputShape: ctx.inputShape };
+  },
+});
+
+registerImport({
+  className: 'Dropout',
+  fromKeras(ctx: KerasImportContext) {
+    const { rate, seed, noise_shape: noiseShape } = ctx.config;
+    if (typeof rate !== 'number' || !(rate >= 0 && rate < 1)) ctx.fail(`rate must be a number in [0, 1), got ${JSON.stringify(rate)}`);
+    if ((noiseShape ?? null) !== null) ctx.fail(`noise_shape ${JSON.stringify(noiseShape)} is not supported`);
+    return {
+      layers: [new Dropout({ rate, seed: typeof seed === 'number' && Number.isInteger(seed) ? seed : ctx.index })],
+      outputShape: ctx.inputShape,
+    };
+  },
+});
