@@ -107,7 +107,9 @@ export async function benchCnn(options: { quick: boolean; log?: (line: string) =
     const ms = e.times.length > 0 ? median(e.times) : Number.NaN;
     return { implementation: e.trainer.name, msPerStep: ms, msPerImage: ms / CNN.batch, steps: e.times.length, firstLoss: e.firstLoss };
   });
-  for (const r of results) log(`  ${r.implementation}: ${r.msPerImage.toFixed(3)} ms/image (${r.msPerStep.toFixed(1)} ms/step, ${r.steps} steps)`);
+  for (const r of results) {
+    log(`  ${r.implementation}: ${r.steps === 0 ? 'not timed' : `${r.msPerImage.toFixed(3)} ms/image (${r.msPerStep.toFixed(1)} ms/step, ${r.steps} steps)`}`);
+  }
   return { workload: CNN_WORKLOAD_LABEL, results, notes };
 }
 

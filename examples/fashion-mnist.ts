@@ -4,7 +4,7 @@
  * installs in /usr/share/datasets/fashion-mnist/.
  *
  *   [n, 28, 28, 1] → Conv 3×3×32 → ReLU → MaxPool 2 → Conv 3×3×64 → ReLU → MaxPool 2 → Flatten
- *   → Dense 128 → ReLU → Dense 10 → Softmax          (--batch-norm adds BatchNormalization after each conv)
+ *   → Dense 128 → ReLU → Dense 10 → Softmax   (with BatchNormalization after each conv; --no-batch-norm drops it)
  *
  * Adam, mini-batches, progress per batch; at the end the accuracy on the 10 000 test images
  * (`test accuracy: 0.9xxx`), the training time, and a PNG with the confusion matrix and a grid of
@@ -23,9 +23,10 @@ import { integer, nonNegativeNumber, parseOrExit, positiveInteger, run } from '.
 import { confusionCounts, imageAt, testReportSpec, type Misclassified } from './lib/confusion-matrix.js';
 import { CLASS_NAMES, DEFAULT_DATA, fashionCnn, predictInChunks } from './lib/fashion-cnn.js';
 import { findIdxFiles, loadIdxPair } from './lib/idx-dataset.js';
+import { addExportOptions, exportTrained, type ExportFlags } from './lib/export.js';
 import { createProgress } from './lib/progress.js';
 
-interface Flags {
+interface Flags extends ExportFlags {
   data: string;
   epochs: number;
   batchSize: number;
@@ -41,14 +42,14 @@ interface Flags {
 
 async function main(): Promise<void> {
   const flags = parseOrExit<Flags>(
-    new Command('fashion-mnist')
+    addExportOptions(new Command('fashion-mnist'))
       .description('Train a small CNN on Fashion-MNIST and report test accuracy, with a confusion-matrix picture.')
       .option('--data <folder>', 'folder with the four IDX files (plain or .gz)', DEFAULT_DATA)
-      .option('--epochs <n>', 'passes over the training data', positiveInteger, 3)
+      .option('--epochs <n>', 'passes over the training data', positiveInteger, 2)
       .option('--batch-size <n>', 'images per update', positiveInteger, 64)
-      .option('--lr <rate>', 'Adam learning rate', nonNegativeNumber, 0.001)
-      .option('--decay <d>', 'learning-rate decay per update: lr / (1 + decay · step)', nonNegativeNumber, 0)
-      .option('--batch-norm', 'BatchNormalization after each convolution', false)
+      .option('--lr <rate>', 'Adam learning rate', nonNegativeNumber, 0.002)
+      .option('--decay <d>', 'learning-rate decay per update: lr / (1 + decay · step)', nonNegativeNumber, 5e-4)
+      .option('--no-batch-norm', 'leave out the BatchNormalization after each convolution')
       .option('--limit <n>', 'train on the first n training images only', positiveInteger)
       .option('--test-limit <n>', 'evaluate on the first n test images only', positiveInteger)
       .option('--seed <n>', 'seed for weights and shuffling', integer, 0)
@@ -129,6 +130,7 @@ async function main(): Promise<void> {
     await model.save(flags.save);
     console.log(`saved: ${flags.save}`);
   }
+  await exportTrained(model, flags);
 }
 
 run(main);

@@ -17,6 +17,10 @@ export class Softmax implements Layer {
   private output: Tensor | null = null;
 
   forward(x: Tensor, _options?: ForwardOptions): Tensor {
+    if (x.rank !== 2) {
+      // Rows of [batch, classes] only: reading an image batch as rows would normalise the wrong values.
+      throw new RangeError(`${this.name}.forward: expects a 2-D [batch, classes] input, got ${x.shapeString()} (put a Flatten before Softmax)`);
+    }
     assertFinite(x, `${this.name}.forward: input`);
     const [rows, cols] = x.shape;
     const out = reuseOrAllocate(this.output, [rows, cols]);

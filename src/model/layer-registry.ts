@@ -43,6 +43,13 @@ export interface LayerType<L extends Layer = Layer> {
    */
   fromConfig(config: LayerConfig): L;
   /**
+   * Optional but recommended for layers with parameters: the shape of each parameter a config implies,
+   * by name, computed without building the layer. Loading checks the saved data against these first, so a
+   * small (or hostile) file that declares a huge layer is rejected before that layer is allocated.
+   * May throw on an invalid config (the constructor then reports it).
+   */
+  parameterShapes?(config: LayerConfig): Record<string, readonly number[]>;
+  /**
    * Optional: the size of the last axis the layer takes and gives (features for Dense, channels for
    * Conv2D), and the config field that sets the input size — so loading can check that consecutive layers
    * fit. Return null for a layer after which the last axis is unknown (Flatten). Leave it out for layers
@@ -115,6 +122,7 @@ registerLayer<Dense>({
     };
     return new Dense(c.nIn as number, c.nOut as number, options);
   },
+  parameterShapes: (c) => ({ weights: [c.nIn as number, c.nOut as number], biases: [1, c.nOut as number] }),
 });
 registerLayer(stateless('ReLU', ReLU));
 registerLayer(stateless('Softmax', Softmax));
@@ -160,6 +168,11 @@ registerLayer<Conv2D>({
     };
     return new Conv2D(c.inChannels as number, c.filters as number, options);
   },
+  parameterShapes: (c) => {
+    const k = c.kernelSize;
+    const [kh, kw] = Array.isArray(k) ? (k as number[]) : [k as number, k as number];
+    return { weights: [kh, kw, c.inChannels as number, c.filters as number], biases: [1, c.filters as number] };
+  },
 });
 const poolConfig = (layer: MaxPool2D | AveragePooling2D): LayerConfig => ({
   poolSize: [...layer.poolSize],
@@ -190,6 +203,7 @@ registerLayer<BatchNormalization>({
   getConfig: (layer) => ({ channels: layer.channels, momentum: layer.momentum, epsilon: layer.epsilon }),
   fromConfig: (c) =>
     new BatchNormalization(c.channels as number, { momentum: c.momentum as number, epsilon: c.epsilon as number }),
+  parameterShapes: (c) => ({ gamma: [1, c.channels as number], beta: [1, c.channels as number] }),
   // the moving averages are not trained by gradients, so they are state rather than parameters
   getState: (layer) => ({
     movingMean: float32ToBase64(layer.movingMean.data),

@@ -365,13 +365,14 @@ export class Sequential {
 
   /**
    * Rebuilds a model from {@link Sequential.toJSON} output (parsed JSON), checking the format version, layer
-   * types, configs, shapes, byte lengths and finiteness, with errors naming the field. If the JSON holds
+   * types, configs, shapes, byte lengths and finiteness, with errors naming the field, and then the checksum
+   * (files saved by older versions have none and are still read). If the JSON holds
    * optimizer state, the model comes back compiled with that loss and optimizer, ready to resume.
    */
   static fromJSON(json: unknown): Sequential {
-    const { layers, training, inputShape } = layersFromJSON(json);
-    const model = new Sequential(layers, { inputShape });
-    restoreTraining(model, training);
+    const parsed = layersFromJSON(json);
+    const model = new Sequential(parsed.layers, { inputShape: parsed.inputShape });
+    restoreTraining(model, parsed);
     return model;
   }
 

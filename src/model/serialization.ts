@@ -3,14 +3,23 @@ import { lossFromName } from '../losses/registry.js';
 import type { OptimizerState } from '../optimizers/optimizer.js';
 import { optimizerFromConfig } from '../optimizers/registry.js';
 import { base64ToFloat32, float32ToBase64 } from './base64.js';
+import { describeValue, quote } from '../core/validate.js';
+import { textChecksum } from './checksum.js';
 import { layerTypeNamed, layerTypeOf, registeredLayerTypes, type JsonValue, type LayerConfig, type LayerType } from './layer-registry.js';
 import type { Sequential } from './sequential.js';
 import { formatShape, shapeSize, shapesEqual } from '../tensor/tensor.js';
 
 /** The `format` tag of a saved handgrad model. */
 export const MODEL_FORMAT = 'handgrad-model';
-/** The format version this handgrad writes and reads. Bumped on any incompatible change. */
-export const MODEL_FORMAT_VERSION = 1;
+/**
+ * The format version this handgrad writes. Bumped on any incompatible change. Version 2 added the
+ * `checksum`; version-1 files (no checksum) are still read.
+ */
+export const MODEL_FORMAT_VERSION = 2;
+/** Every version {@link layersFromJSON} reads. */
+const READABLE_VERSIONS = [1, 2];
+/** The fields a saved model may have at its top level. */
+const ROOT_FIELDS = ['format', 'version', 'layers', 'inputShape', 'training', 'checksum'];
 
 /** A float32 tensor in a saved model: shape, and the little-endian IEEE-754 bytes in base64 (lossless). */
 export interface TensorJSON {
@@ -46,6 +55,11 @@ export interface ModelJSON {
   /** The model's `inputShape` (one example, no batch dimension), when known. */
   inputShape?: number[];
   training?: TrainingJSON;
+  /**
+   * `'crc32:'` + 8 hex digits: CRC-32 of the UTF-8 bytes of `JSON.stringify` of this object without the
+   * checksum field (in its key order). Lets `load` / `fromJSON` detect a corrupted file. Version ≥ 2.
+   */
+  checksum?: string;
 }
 
 /** Options for {@link modelToJSON} / `Sequential.toJSON` / `save`. */
@@ -75,7 +89,10 @@ export function modelToJSON(model: Sequential, options: SaveOptions = {}): Model
       );
     }
     const parameters: { [name: string]: TensorJSON } = {};
-    for (const p of layer.parameters()) parameters[p.name] = tensorJSON(p.value.shape, p.value.data);
+    for (const p of layer.parameters()) {
+      refuseNonFinite(p.value.data, `layers[${i}].parameters.${p.name} (of ${layer.name})`);
+      parameters[p.name] = tensorJSON(p.value.shape, p.value.data);
+    }
     const out: LayerJSON = { type: entry.type, config: entry.getConfig(layer), parameters };
     if (entry.getState) out.state = entry.getState(layer);
     return out;
@@ -89,7 +106,11 @@ export function modelToJSON(model: Sequential, options: SaveOptions = {}): Model
     const state = compiled.optimizer.getState(params);
     const slots: { [slot: string]: TensorJSON[] } = {};
     for (const [slot, arrays] of Object.entries(state.slots)) {
-      slots[slot] = arrays.map((values, k) => tensorJSON(params[k].value.shape, Float32Array.from(values)));
+      slots[slot] = arrays.map((values, k) => {
+        const data = Float32Array.from(values);
+        refuseNonFinite(data, `training.optimizer.slots.${slot}[${k}] (${compiled.optimizer.name} state of ${params[k].name})`);
+        return tensorJSON(params[k].value.shape, data);
+      });
     }
     const config = compiled.optimizer.getConfig();
     json.training = {
@@ -97,18 +118,70 @@ export function modelToJSON(model: Sequential, options: SaveOptions = {}): Model
       optimizer: { config: { name: config.name, options: { ...config.options } }, iterations: state.iterations, slots },
     };
   }
+  json.checksum = textChecksum(JSON.stringify(json));
   return json;
+}
+
+/**
+ * What is saved must load, and `fromJSON` refuses non-finite values, so they are refused here, before
+ * anything is written (a good file on disk stays in place).
+ */
+function refuseNonFinite(data: Float32Array, field: string): void {
+  for (let i = 0; i < data.length; i++) {
+    const v = data[i];
+    if (v - v !== 0) {
+      throw new RangeError(
+        `Sequential.toJSON: ${field} holds ${v} at index ${i}; a model with non-finite values cannot be loaded again, so it is not saved (restore a finite state first)`,
+      );
+    }
+  }
 }
 
 function fail(field: string, message: string): never {
   throw new RangeError(`Sequential.fromJSON: ${field}: ${message}`);
 }
 
-function describe(value: unknown): string {
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'an array';
-  if (typeof value === 'string') return `'${value}'`;
-  return typeof value === 'object' ? 'an object' : String(value);
+const describe = describeValue;
+
+/** A saved shape for a message: as JSON when short, else described (never echoed whole). */
+function shownShape(shape: unknown): string {
+  return Array.isArray(shape) && shape.length <= 8 && shape.every((d) => typeof d === 'number') ? JSON.stringify(shape) : describe(shape);
+}
+
+/** Bytes that padded base64 text of this length decodes to, without decoding it. */
+function base64ByteLength(text: string): number {
+  const pad = text.endsWith('==') ? 2 : text.endsWith('=') ? 1 : 0;
+  return (text.length / 4) * 3 - pad;
+}
+
+/**
+ * Checks the saved parameters' shapes and data sizes against the shapes the layer's config implies, before
+ * the layer is built: a file that declares a huge layer but holds little data is rejected without
+ * allocating (or randomly initialising) that layer, so loading costs memory in proportion to the file.
+ * Missing or unknown parameters are reported after the layer is built (with its name).
+ */
+function checkSizesBeforeBuilding(entry: LayerType, config: LayerConfig, saved: Record<string, unknown>, field: string): void {
+  if (!entry.parameterShapes) return;
+  let shapes: Record<string, readonly number[]>;
+  try {
+    shapes = entry.parameterShapes(config);
+  } catch {
+    return; // an invalid config: the constructor reports it (before allocating)
+  }
+  for (const [name, shape] of Object.entries(shapes)) {
+    if (!shape.every((d) => Number.isSafeInteger(d) && d >= 0)) return; // likewise
+    const json = saved[name];
+    if (!isObject(json)) continue;
+    const pf = `${field}.parameters.${name}`;
+    if (!Array.isArray(json.shape) || !shapesEqual(json.shape, shape)) {
+      fail(`${pf}.shape`, `${shownShape(json.shape)} does not match the layer's ${formatShape(shape)}`);
+    }
+    if (typeof json.data === 'string' && json.data.length % 4 === 0) {
+      const bytes = base64ByteLength(json.data);
+      const expected = shapeSize(shape) * 4;
+      if (bytes !== expected) fail(`${pf}.data`, `holds ${bytes} bytes, expected ${expected} (${expected / 4} float32 values)`);
+    }
+  }
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {
@@ -121,7 +194,7 @@ function readTensor(json: unknown, shape: readonly number[], field: string): Flo
   if (json.dtype !== 'float32') fail(`${field}.dtype`, `expected 'float32', got ${describe(json.dtype)}`);
   const s = json.shape;
   if (!Array.isArray(s) || !shapesEqual(s, shape)) {
-    fail(`${field}.shape`, `${JSON.stringify(s)} does not match the layer's ${formatShape(shape)}`);
+    fail(`${field}.shape`, `${shownShape(s)} does not match the layer's ${formatShape(shape)}`);
   }
   if (typeof json.data !== 'string') fail(`${field}.data`, `expected a base64 string, got ${describe(json.data)}`);
   let values: Float32Array;
@@ -145,14 +218,15 @@ function readLayer(json: unknown, i: number): Layer {
     fail(`${field}.type`, `unknown layer type ${describe(type)} (registered: ${registeredLayerTypes().join(', ')})`);
   }
   if (!isObject(json.config)) fail(`${field}.config`, `expected an object, got ${describe(json.config)}`);
+  const saved = json.parameters ?? {};
+  if (!isObject(saved)) fail(`${field}.parameters`, `expected an object, got ${describe(saved)}`);
+  checkSizesBeforeBuilding(entry, json.config as LayerConfig, saved, field);
   let layer: Layer;
   try {
     layer = entry.fromConfig(json.config as LayerConfig);
   } catch (err) {
     fail(`${field}.config`, (err as Error).message);
   }
-  const saved = json.parameters ?? {};
-  if (!isObject(saved)) fail(`${field}.parameters`, `expected an object, got ${describe(saved)}`);
   const params = layer.parameters();
   const names = params.map((p) => p.name);
   for (const name of Object.keys(saved)) {
@@ -215,6 +289,8 @@ function readTraining(model: Sequential, json: unknown): void {
 export interface ParsedModel {
   layers: Layer[];
   training: unknown;
+  /** The whole saved object, for the checksum check that ends {@link restoreTraining}. */
+  root: Record<string, unknown>;
   inputShape?: number[];
 }
 
@@ -228,8 +304,14 @@ export interface ParsedModel {
 export function layersFromJSON(json: unknown): ParsedModel {
   if (!isObject(json)) fail('(root)', `expected a saved model object, got ${describe(json)}`);
   if (json.format !== MODEL_FORMAT) fail('format', `expected '${MODEL_FORMAT}', got ${describe(json.format)}`);
-  if (json.version !== MODEL_FORMAT_VERSION) {
-    fail('version', `unsupported format version ${describe(json.version)} (this handgrad reads version ${MODEL_FORMAT_VERSION})`);
+  if (!READABLE_VERSIONS.includes(json.version as number)) {
+    fail('version', `unsupported format version ${describe(json.version)} (this handgrad reads versions ${READABLE_VERSIONS.join(' and ')})`);
+  }
+  for (const key of Object.keys(json)) {
+    if (!ROOT_FIELDS.includes(key)) fail(quote(key), `unknown field (a saved model has ${ROOT_FIELDS.join(', ')})`);
+  }
+  if (json.checksum !== undefined && (typeof json.checksum !== 'string' || !/^crc32:[0-9a-f]{8}$/.test(json.checksum))) {
+    fail('checksum', `expected 'crc32:' and 8 hex digits, got ${describe(json.checksum)}`);
   }
   if (!Array.isArray(json.layers) || json.layers.length === 0) {
     fail('layers', `expected a non-empty array, got ${describe(json.layers)}`);
@@ -253,15 +335,31 @@ export function layersFromJSON(json: unknown): ParsedModel {
   });
   const inputShape = json.inputShape;
   if (inputShape !== undefined && !(Array.isArray(inputShape) && inputShape.length > 0 && inputShape.every((d) => Number.isInteger(d) && d >= 1))) {
-    fail('inputShape', `expected a non-empty array of positive integers, got ${JSON.stringify(inputShape)}`);
+    fail('inputShape', `expected a non-empty array of positive integers, got ${shownShape(inputShape)}`);
   }
-  return { layers, training: json.training, inputShape: inputShape as number[] | undefined };
+  return { layers, training: json.training, inputShape: inputShape as number[] | undefined, root: json };
+}
+
+/** Throws unless the model's checksum matches its content (see {@link ModelJSON.checksum}). */
+function verifyChecksum(json: Record<string, unknown>): void {
+  const { checksum, ...content } = json;
+  const computed = textChecksum(JSON.stringify(content));
+  if (computed !== checksum) {
+    fail(
+      'checksum',
+      `the content does not match its checksum (stored ${String(checksum)}, computed ${computed}): the file is corrupted or was edited after saving`,
+    );
+  }
 }
 
 /**
  * Compiles `model` with the saved loss and optimizer and restores the optimizer's state (iteration count,
- * momentum, caches), checking every field. Nothing to do when `training` is undefined.
+ * momentum, caches), checking every field, when the model has a training section; then verifies the
+ * model's checksum when it has one.
  */
-export function restoreTraining(model: Sequential, training: unknown): void {
-  if (training !== undefined) readTraining(model, training);
+export function restoreTraining(model: Sequential, parsed: ParsedModel): void {
+  if (parsed.training !== undefined) readTraining(model, parsed.training);
+  // Last, so a hand-edited field is reported by name first; a file that passes every field check but was
+  // still changed (a flipped bit in the weights) is caught here.
+  if (parsed.root.checksum !== undefined) verifyChecksum(parsed.root);
 }

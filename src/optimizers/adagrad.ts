@@ -20,6 +20,7 @@ export class AdaGrad extends Optimizer {
   readonly name = 'AdaGrad';
   readonly epsilon: number;
   protected readonly slotNames = ['cache'] as const;
+  protected override readonly nonNegativeSlots = ['cache'];
 
   constructor(options: AdaGradOptions = {}) {
     const { learningRate = 1, decay = 0, epsilon = 1e-7 } = checkOptions('AdaGrad', 'options', options, ['learningRate', 'decay', 'epsilon']);

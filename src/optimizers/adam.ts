@@ -27,6 +27,7 @@ export class Adam extends Optimizer {
   readonly beta1: number;
   readonly beta2: number;
   protected readonly slotNames = ['momentum', 'cache'] as const;
+  protected override readonly nonNegativeSlots = ['cache'];
 
   constructor(options: AdamOptions = {}) {
     const { learningRate = 0.001, decay = 0, epsilon = 1e-7, beta1 = 0.9, beta2 = 0.999 } = checkOptions('Adam', 'options', options, ['learningRate', 'decay', 'epsilon', 'beta1', 'beta2']);

@@ -2,7 +2,7 @@ import type { Parameter } from '../layers/layer.js';
 import { getKernels } from '../tensor/backend.js';
 import { jsUpdates, type UpdateKernels } from '../tensor/kernels/updates.js';
 import type { Tensor } from '../tensor/tensor.js';
-import { checkNumber } from '../core/validate.js';
+import { checkInteger, checkNumber, describeValue, invalid } from '../core/validate.js';
 
 /** Options every optimizer accepts. */
 export interface OptimizerOptions {
@@ -56,6 +56,8 @@ export abstract class Optimizer {
 
   /** Names of the per-parameter state arrays this algorithm keeps, e.g. `['momentum', 'cache']`. */
   protected abstract readonly slotNames: readonly string[];
+  /** Slots that can never be negative (running sums or averages of g²); a snapshot with a negative one is refused. */
+  protected readonly nonNegativeSlots: readonly string[] = [];
   private readonly state = new Map<Tensor, Float32Array[]>();
 
   protected constructor(op: string, learningRate: number, decay: number) {
@@ -131,21 +133,33 @@ export abstract class Optimizer {
    */
   setState(params: readonly Parameter[], state: OptimizerState): void {
     const op = `${this.name}.setState`;
-    if (state.name !== this.name) throw new RangeError(`${op}: snapshot is for ${state.name}, not ${this.name}`);
-    if (!Number.isInteger(state.iterations) || state.iterations < 0) {
-      throw new RangeError(`${op}: iterations must be a non-negative integer, got ${state.iterations}`);
-    }
+    if (state === null || typeof state !== 'object') invalid(op, 'state', 'an OptimizerState { name, iterations, slots }', state, true);
+    if (state.name !== this.name) throw new RangeError(`${op}: snapshot is for ${describeValue(state.name)}, not ${this.name}`);
+    // a safe integer: beyond 2⁵³ `iterations += 1` stops counting, and the decayed rate and bias corrections with it
+    checkInteger(op, 'iterations', state.iterations, { min: 0 });
+    if (state.slots === null || typeof state.slots !== 'object') invalid(op, 'slots', 'an object of arrays', state.slots, true);
     for (const slot of this.slotNames) {
       const arrays = state.slots[slot];
       if (!arrays) throw new RangeError(`${op}: snapshot has no '${slot}' state`);
       if (arrays.length !== params.length) {
         throw new RangeError(`${op}: '${slot}' has ${arrays.length} entries for ${params.length} parameters`);
       }
+      const nonNegative = this.nonNegativeSlots.includes(slot);
       params.forEach((p, i) => {
-        if (arrays[i].length !== p.value.size) {
+        const values = arrays[i];
+        if (values?.length !== p.value.size) {
           throw new RangeError(
-            `${op}: '${slot}' state of ${p.name} has ${arrays[i].length} values, parameter ${p.value.shapeString()} has ${p.value.size}`,
+            `${op}: '${slot}' state of ${p.name} has ${values?.length} values, parameter ${p.value.shapeString()} has ${p.value.size}`,
           );
+        }
+        for (let j = 0; j < values.length; j++) {
+          const v = values[j];
+          // finite, and ≥ 0 for caches of squared gradients: anything else silently ruins resumed training
+          if (typeof v !== 'number' || !Number.isFinite(v) || (nonNegative && v < 0)) {
+            throw new RangeError(
+              `${op}: '${slot}' state of ${p.name} holds ${describeValue(v)} at index ${j}; expected a finite number${nonNegative ? ' ≥ 0' : ''}`,
+            );
+          }
         }
       });
     }

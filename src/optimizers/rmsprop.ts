@@ -23,6 +23,7 @@ export class RMSProp extends Optimizer {
   readonly epsilon: number;
   readonly rho: number;
   protected readonly slotNames = ['cache'] as const;
+  protected override readonly nonNegativeSlots = ['cache'];
 
   constructor(options: RMSPropOptions = {}) {
     const { learningRate = 0.001, decay = 0, epsilon = 1e-7, rho = 0.9 } = checkOptions('RMSProp', 'options', options, ['learningRate', 'decay', 'epsilon', 'rho']);

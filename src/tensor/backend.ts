@@ -18,12 +18,38 @@ export type KernelName = 'wasm' | 'js';
 
 let active: MatmulKernels | null = null;
 let wasm: WasmKernels | null = null;
+/** Thread count asked for with setThreads before the WebAssembly set existed (null: its default). */
+let requestedThreads: number | null = null;
 
 /** The WebAssembly kernel set, instantiated on first use; null when SIMD is unavailable. */
 function wasmKernels(): WasmKernels | null {
   if (!wasmSimdSupported()) return null;
-  wasm ??= new WasmKernels();
+  wasm ??= new WasmKernels(requestedThreads === null ? {} : { threads: requestedThreads });
   return wasm;
+}
+
+/**
+ * Sets how many threads the WebAssembly kernels use for large matrix products: the calling thread plus
+ * `n − 1` worker threads, started on the first product big enough to split. Results are bit-identical
+ * for every count (products are split by rows or columns of the result, so each element is summed in
+ * the same order). `setThreads(1)` stops the workers. The default is the hardware thread count (at most
+ * 8) where the runtime has shared WebAssembly memory and workers — Node, and browser pages that are
+ * cross-origin isolated — and 1 elsewhere (the count stays 1 there whatever is asked).
+ * Workers never keep a Node process alive.
+ * @returns the thread count now in effect
+ * @throws on a count that is not a positive integer
+ */
+export function setThreads(n: number): number {
+  if (!Number.isInteger(n) || n < 1) throw new RangeError(`setThreads: expected a positive integer, got ${n}`);
+  requestedThreads = n;
+  const k = wasmKernels();
+  k?.setThreads(n);
+  return k?.threads ?? 1;
+}
+
+/** The thread count the WebAssembly kernels use for large products (1 where threads are unavailable). */
+export function getThreads(): number {
+  return wasmKernels()?.threads ?? 1;
 }
 
 /** The built-in kernel sets this runtime can use, fastest first. */

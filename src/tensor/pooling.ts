@@ -29,26 +29,25 @@ export function maxPoolForward(x: Float32Array, g: WindowGeometry, y: Float32Arr
         const xStart = Math.max(ix0, 0);
         const xEnd = Math.min(ix0 + kw, W);
         const out = ((n * oh + oy) * ow + ox) * C;
-        // Channels innermost (contiguous in NHWC): start from the window's first real pixel…
+        // Channels innermost (contiguous in NHWC): each channel's winner starts at the window's first real
+        // pixel, and every later pixel takes over where it is strictly greater (ties keep the first).
         const first = (image + yStart * W + xStart) * C;
-        for (let c = 0; c < C; c++) {
-          y[out + c] = x[first + c];
-          argmax[out + c] = first + c;
-        }
-        // …and let every later pixel take over where it is strictly greater (ties keep the first).
+        for (let c = 0; c < C; c++) argmax[out + c] = first + c;
         for (let iy = yStart; iy < yEnd; iy++) {
           for (let ix = iy === yStart ? xStart + 1 : xStart; ix < xEnd; ix++) {
             const i = (image + iy * W + ix) * C;
             for (let c = 0; c < C; c++) {
               const v = x[i + c];
-              // v !== v: a NaN takes over (and then stays, as nothing compares greater than NaN)
-              if (v > y[out + c] || v !== v) {
-                y[out + c] = v;
-                argmax[out + c] = i + c;
-              }
+              const b = argmax[out + c];
+              // Branch-free: takeOver is 0 or 1 (strictly greater, or a NaN, which then stays: nothing
+              // compares greater than NaN). On real activations "is it greater?" is a coin toss, and a
+              // mispredicted branch per element made this loop twice as slow (8.5 → 4.3 ms for 64×26×26×32).
+              const takeOver = +(v > x[b]) | +(v !== v);
+              argmax[out + c] = b + takeOver * (i + c - b);
             }
           }
         }
+        for (let c = 0; c < C; c++) y[out + c] = x[argmax[out + c]];
       }
     }
   }

@@ -113,7 +113,7 @@ describe('model.save / Sequential.load', () => {
     const wrong = join(dir, 'wrong.json');
     await writeFile(wrong, JSON.stringify({ ...trainedModel(3).toJSON(), version: 99 }));
     await expect(Sequential.load(wrong)).rejects.toThrow(
-      `Sequential.load(${wrong}): Sequential.fromJSON: version: unsupported format version 99 (this handgrad reads version 1)`,
+      `Sequential.load(${wrong}): Sequential.fromJSON: version: unsupported format version 99 (this handgrad reads versions 1 and 2)`,
     );
   });
 });

@@ -55,6 +55,15 @@ describe('MaxPool2D', () => {
     expect(Array.from(dx.data)).toEqual(Array.from(tfDx));
   });
 
+  it('a NaN in a window makes that output NaN, wherever it sits (it is never hidden by a larger value)', () => {
+    for (let at = 0; at < 4; at++) {
+      const values = [1, 5, 2, 3];
+      values[at] = Number.NaN;
+      const y = new MaxPool2D().forward(new Tensor([1, 2, 2, 1], Float32Array.from(values)));
+      expect(Number.isNaN(y.data[0]), `NaN at ${at}`).toBe(true);
+    }
+  });
+
   it('overlapping windows (stride < size) add up their gradients at a shared winner', () => {
     // 1×3 input [0, 5, 0], 1×2 windows with stride 1: 5 wins both
     const layer = new MaxPool2D({ poolSize: [1, 2], strides: 1 });

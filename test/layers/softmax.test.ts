@@ -100,4 +100,10 @@ describe('Softmax', () => {
       'Softmax.forward: input: [1, 2] tensor holds Infinity at row 0, column 1',
     );
   });
+
+  it('rejects inputs that are not [batch, classes], instead of normalising the wrong values', () => {
+    expect(() => new Softmax().forward(new Tensor([2, 3, 3, 4]))).toThrow(
+      'Softmax.forward: expects a 2-D [batch, classes] input, got [2, 3, 3, 4] (put a Flatten before Softmax)',
+    );
+  });
 });

@@ -219,6 +219,6 @@ describe('validation of hyper-parameters', () => {
     expect(() => opt.setState([param([1, 2, 3], [0, 0, 0], 'q')], state)).toThrow(
       "Adam.setState: 'momentum' state of q has 2 values, parameter [1, 3] has 3",
     );
-    expect(() => new SGD({ momentum: 0.5 }).setState([p], state)).toThrow('SGD.setState: snapshot is for Adam, not SGD');
+    expect(() => new SGD({ momentum: 0.5 }).setState([p], state)).toThrow("SGD.setState: snapshot is for 'Adam', not SGD");
   });
 });

@@ -8,6 +8,7 @@ import { checkModel, inspectWeight, restoreSnapshot, type Inspection, type Weigh
 import { makeData, type PlaygroundData } from './datasets.js';
 import {
   ACTIVATIONS,
+  EXPORT_FORMATS,
   GRID_SIZE,
   type ActivationName,
   type FromWorker,
@@ -157,13 +158,14 @@ worker.onmessage = (event: MessageEvent<FromWorker>) => {
         renderCheck($('check-result'), checkModel(replica, snapshot));
       }
       break;
-    case 'export': {
-      const blob = new Blob([JSON.stringify(message.json, null, 1)], { type: 'application/json' });
-      const a = Object.assign(document.createElement('a'), { href: URL.createObjectURL(blob), download: 'handgrad-model.json' });
-      a.click();
-      URL.revokeObjectURL(a.href);
+    case 'export':
+      for (const file of message.files) {
+        const blob = new Blob([file.data as BlobPart], { type: file.type });
+        const a = Object.assign(document.createElement('a'), { href: URL.createObjectURL(blob), download: file.name });
+        a.click();
+        setTimeout(() => URL.revokeObjectURL(a.href), 1000);
+      }
       break;
-    }
     case 'error':
       setRunning(false);
       showError(`Training stopped: ${message.message}`);
@@ -250,7 +252,7 @@ $('grad-check').addEventListener('click', () => {
   $('check-result').textContent = 'checking…';
   askSnapshot();
 });
-$('export-json').addEventListener('click', () => send({ type: 'export' }));
+for (const format of EXPORT_FORMATS) $(`export-${format}`).addEventListener('click', () => send({ type: 'export', format }));
 
 // A frame counter, shown in the header: training must never make the page stutter.
 let frames = 0;

@@ -2,7 +2,7 @@
  * What the page and the training worker say to each other, and the settings both build from.
  * The page owns the settings; the worker owns the model being trained and reports on it.
  */
-import type { ModelJSON, RandomState } from 'handgrad';
+import type { RandomState } from 'handgrad';
 
 export const DATASETS = ['spiral', 'circles', 'xor', 'gaussians', 'vertical'] as const;
 export type DatasetName = (typeof DATASETS)[number];
@@ -82,7 +82,18 @@ export type ToWorker =
   | { type: 'pause' }
   | { type: 'step' }
   | { type: 'snapshot' }
-  | { type: 'export' };
+  | { type: 'export'; format: ExportFormat };
+
+export const EXPORT_FORMATS = ['handgrad', 'onnx', 'tfjs'] as const;
+/** handgrad's own JSON (`model.toJSON()`), ONNX (`exportOnnx`), TF.js Layers (`exportTfjsLayers`: model.json + weights.bin). */
+export type ExportFormat = (typeof EXPORT_FORMATS)[number];
+
+/** One file to hand to the user. */
+export interface ExportFile {
+  readonly name: string;
+  readonly type: string;
+  readonly data: string | Uint8Array | ArrayBuffer;
+}
 
 export interface Progress {
   readonly epoch: number;
@@ -106,7 +117,7 @@ export type FromWorker =
       dense: DenseState[];
     }
   | { type: 'snapshot'; generation: number; snapshot: StepSnapshot | null }
-  | { type: 'export'; json: ModelJSON }
+  | { type: 'export'; files: ExportFile[] }
   | { type: 'error'; message: string };
 
 /** Boundary heatmap resolution (cells per side). */

@@ -3,11 +3,11 @@
  * playing, and reports progress, the boundary grid and the current weights/gradients to the page about
  * ten times a second. Training runs in short time slices so play/pause/step messages get through.
  */
-import { Random, type RandomState, type Sequential, type Tensor } from 'handgrad';
+import { Random, exportOnnx, exportTfjsLayers, type RandomState, type Sequential, type Tensor } from 'handgrad';
 import { buildModel, denseLayers, dropoutLayers } from './build-model.js';
 import { gridPoints, makeData, type PlaygroundData } from './datasets.js';
 import { matrix } from './matrix.js';
-import { GRID_SIZE, type DenseState, type FromWorker, type Progress, type Settings, type StepSnapshot, type ToWorker } from './protocol.js';
+import { GRID_SIZE, type DenseState, type ExportFile, type ExportFormat, type FromWorker, type Progress, type Settings, type StepSnapshot, type ToWorker } from './protocol.js';
 
 interface WorkerScope {
   postMessage(message: FromWorker, transfer?: Transferable[]): void;
@@ -123,6 +123,23 @@ class Trainer {
   }
 }
 
+/** The trained model as files in `format`; every layer the editor builds has an ONNX and a TF.js form. */
+function exportFiles(model: Sequential, format: ExportFormat): ExportFile[] {
+  switch (format) {
+    case 'handgrad':
+      return [{ name: 'handgrad-model.json', type: 'application/json', data: JSON.stringify(model.toJSON(), null, 1) }];
+    case 'onnx':
+      return [{ name: 'handgrad-model.onnx', type: 'application/octet-stream', data: exportOnnx(model, { inputShape: [2] }) }];
+    case 'tfjs': {
+      const { modelJson, weightData } = exportTfjsLayers(model, { inputShape: [2] });
+      return [
+        { name: 'model.json', type: 'application/json', data: JSON.stringify(modelJson) },
+        { name: 'weights.bin', type: 'application/octet-stream', data: weightData },
+      ];
+    }
+  }
+}
+
 let trainer: Trainer | null = null;
 let generation = 0;
 let running = false;
@@ -217,7 +234,7 @@ scope.onmessage = (event) => {
         scope.postMessage({ type: 'snapshot', generation, snapshot: trainer?.snapshot() ?? null });
         break;
       case 'export':
-        if (trainer !== null) scope.postMessage({ type: 'export', json: trainer.model.toJSON() });
+        if (trainer !== null) scope.postMessage({ type: 'export', files: exportFiles(trainer.model, message.format) });
         break;
     }
   } catch (err) {

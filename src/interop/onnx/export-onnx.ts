@@ -27,10 +27,16 @@ const OP = 'exportOnnx';
 /**
  * The model as an ONNX file (ModelProto bytes, opset 13, IR 7) that onnxruntime and other ONNX engines run.
  *
- * The graph has one input named `input` of shape `[batch, ...inputShape]` (batch dynamic) and one output
- * named `output`; each layer becomes one node: Dense → Gemm, ReLU → Relu, LeakyReLU → LeakyRelu (alpha
- * written), Sigmoid, Tanh, Softmax (axis −1), Linear → Identity; Dropout is left out (the identity at
- * inference). Weights are stored as float32 initializers, so the engine's outputs equal `model.predict`.
+ * The graph has one input named `input` of shape `[batch, ...inputShape]` (batch dynamic; images stay
+ * channels-last, `[batch, height, width, channels]`, exactly what `predict` takes) and one output named
+ * `output`. Each layer becomes one node: Dense → Gemm, ReLU → Relu, LeakyReLU → LeakyRelu (alpha
+ * written), Sigmoid, Tanh, Softmax (axis −1), Linear → Identity, Conv2D → Conv (kernel transposed to
+ * OIHW, explicit pads reproducing 'valid' / 'same'), MaxPool2D → MaxPool, AveragePooling2D → AveragePool
+ * (padding left out of the mean), GlobalAveragePooling2D → GlobalAveragePool + Flatten, Flatten → Flatten,
+ * BatchNormalization → BatchNormalization (moving statistics); Dropout is left out (the identity at
+ * inference). ONNX's image operators are channels-first, so a Transpose goes in before the first of them
+ * and one comes back before a Flatten (or the output), keeping the flattened order handgrad's.
+ * Weights are float32 initializers, so the engine's outputs equal `model.predict`.
  *
  * @param options - `inputShape` when the model does not know its own (see {@link Sequential.inputShape})
  * @throws naming the layer when a layer has no ONNX form, or when the input shape is unknown or does not fit

@@ -17,7 +17,9 @@ const OP = 'exportTfjsLayers';
  * topology, a weights manifest and the weights as little-endian float32 bytes in manifest order.
  *
  * Dense becomes Dense (`activation: 'linear'`, kernel `[nIn, nOut]`, bias `[nOut]`); ReLU, Sigmoid, Tanh,
- * Softmax and Linear become Activation layers; LeakyReLU and Dropout keep their names. Layers are named
+ * Softmax and Linear become Activation layers; LeakyReLU, Dropout, Conv2D (kernel `[kh, kw, in, out]`),
+ * Flatten, AveragePooling2D, GlobalAveragePooling2D and BatchNormalization (gamma, beta, moving mean and
+ * variance) keep their names; MaxPool2D becomes MaxPooling2D. Layers are named
  * `dense_1`, `activation_2`, … and weights `<layer>/kernel`, `<layer>/bias`, unique as TF.js's strict loader wants.
  *
  * @returns `modelJson` (write it as `model.json`) and `weightData` (write it as `weights.bin`, or the

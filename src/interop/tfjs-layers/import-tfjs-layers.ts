@@ -44,9 +44,10 @@ function declaredInputShape(config: { [key: string]: unknown }, field: string): 
  * weights file's bytes (`weights.bin`; an ArrayBuffer, a typed array, or a list of them for several files,
  * in the order the manifest lists them).
  *
- * Reads Sequential models of Dense (a fused `activation` becomes a separate handgrad activation layer;
- * L1/L2 regularizers carry over), Activation (linear, relu, sigmoid, tanh, softmax), ReLU, LeakyReLU,
- * Softmax, Dropout and InputLayer. The weights are matched by name (`<layer>/kernel`, …) and checked for
+ * Reads Sequential models of Dense and Conv2D (a fused `activation` becomes a separate handgrad activation
+ * layer; Dense's L1/L2 regularizers carry over), Activation (linear, relu, sigmoid, tanh, softmax), ReLU,
+ * LeakyReLU, Softmax, Dropout, Flatten, MaxPooling2D, AveragePooling2D, GlobalAveragePooling2D,
+ * BatchNormalization (last axis) and InputLayer, images channels-last. The weights are matched by name (`<layer>/kernel`, …) and checked for
  * shape, dtype and finiteness; the model comes back with its `inputShape`, uncompiled.
  *
  * @throws naming the layer and the Keras class when a class or option has no handgrad equivalent, and the

@@ -1,12 +1,19 @@
+import { AveragePooling2D } from '../../layers/average-pooling2d.js';
+import { BatchNormalization } from '../../layers/batch-normalization.js';
+import { Conv2D } from '../../layers/conv2d.js';
 import { Dense } from '../../layers/dense.js';
 import { Dropout } from '../../layers/dropout.js';
 import type { Layer } from '../../layers/layer.js';
+import { Flatten } from '../../layers/flatten.js';
+import { GlobalAveragePooling2D } from '../../layers/global-average-pooling2d.js';
 import { LeakyReLU } from '../../layers/leaky-relu.js';
 import { Linear } from '../../layers/linear.js';
+import { MaxPool2D } from '../../layers/max-pool2d.js';
 import { ReLU } from '../../layers/relu.js';
 import { Sigmoid } from '../../layers/sigmoid.js';
 import { Softmax } from '../../layers/softmax.js';
 import { Tanh } from '../../layers/tanh.js';
+import { windowGeometry, type Padding } from '../../tensor/window-geometry.js';
 import type { ShapedLayer } from '../model-shapes.js';
 
 // ---------------------------------------------------------------------------------------------------------
@@ -90,6 +97,73 @@ registerExport<Dropout>({
   ],
 });
 
+registerExport<Conv2D>({
+  layerClass: Conv2D,
+  describe: 'Conv2D → Conv2D',
+  toKeras: (layer) => [
+    {
+      className: 'Conv2D',
+      nameStem: 'conv2d',
+      config: {
+        filters: layer.filters,
+        kernel_size: [...layer.kernelSize],
+        strides: [...layer.strides],
+        padding: layer.padding,
+        data_format: 'channels_last',
+        dilation_rate: [1, 1],
+        activation: 'linear',
+        use_bias: true,
+      },
+      // Both keep the kernel as [kh, kw, in, out] (HWIO), so the values go over unchanged.
+      weights: [
+        { suffix: 'kernel', shape: [...layer.weights.shape], data: layer.weights.data },
+        { suffix: 'bias', shape: [layer.filters], data: layer.biases.data },
+      ],
+    },
+  ],
+});
+const pooling = (className: string, nameStem: string, layer: MaxPool2D | AveragePooling2D): KerasLayerOut[] => [
+  {
+    className,
+    nameStem,
+    config: { pool_size: [...layer.poolSize], strides: [...layer.strides], padding: layer.padding, data_format: 'channels_last' },
+    weights: [],
+  },
+];
+registerExport<MaxPool2D>({ layerClass: MaxPool2D, describe: 'MaxPool2D → MaxPooling2D', toKeras: (layer) => pooling('MaxPooling2D', 'max_pooling2d', layer) });
+registerExport<AveragePooling2D>({
+  layerClass: AveragePooling2D,
+  describe: 'AveragePooling2D → AveragePooling2D',
+  toKeras: (layer) => pooling('AveragePooling2D', 'average_pooling2d', layer),
+});
+registerExport<GlobalAveragePooling2D>({
+  layerClass: GlobalAveragePooling2D,
+  describe: 'GlobalAveragePooling2D → GlobalAveragePooling2D',
+  toKeras: () => [{ className: 'GlobalAveragePooling2D', nameStem: 'global_average_pooling2d', config: { data_format: 'channels_last' }, weights: [] }],
+});
+registerExport<Flatten>({
+  layerClass: Flatten,
+  describe: 'Flatten → Flatten',
+  toKeras: () => [{ className: 'Flatten', nameStem: 'flatten', config: {}, weights: [] }],
+});
+registerExport<BatchNormalization>({
+  layerClass: BatchNormalization,
+  describe: 'BatchNormalization → BatchNormalization',
+  toKeras: (layer) => [
+    {
+      className: 'BatchNormalization',
+      nameStem: 'batch_normalization',
+      config: { axis: -1, momentum: layer.momentum, epsilon: layer.epsilon, center: true, scale: true },
+      weights: [
+        { suffix: 'gamma', shape: [layer.channels], data: layer.gamma.data },
+        { suffix: 'beta', shape: [layer.channels], data: layer.beta.data },
+        { suffix: 'moving_mean', shape: [layer.channels], data: layer.movingMean.data },
+        { suffix: 'moving_variance', shape: [layer.channels], data: layer.movingVariance.data },
+      ],
+    },
+  ],
+});
+
 // ---------------------------------------------------------------------------------------------------------
 // Import: Keras layer → handgrad layers
 // ---------------------------------------------------------------------------------------------------------
@@ -141,13 +215,20 @@ const ACTIVATIONS: { [name: string]: (() => Layer) | null } = {
   softmax: () => new Softmax(),
 };
 
-function activationLayers(ctx: KerasImportContext, field: string, forDense: boolean): Layer[] {
+/**
+ * The handgrad layer for a Keras activation applied to examples of `shape`; none for `linear` after a
+ * Dense or Conv2D (`fused`), a Linear layer for a standalone `Activation('linear')`.
+ */
+function activationLayers(ctx: KerasImportContext, field: string, fused: boolean, shape: readonly number[]): Layer[] {
   const value = ctx.config[field] ?? 'linear';
   if (typeof value !== 'string' || !(value in ACTIVATIONS)) {
     ctx.fail(`${field} ${JSON.stringify(value)} is not supported (supported: ${Object.keys(ACTIVATIONS).join(', ')})`);
   }
+  if (value === 'softmax' && shape.length !== 1) {
+    ctx.fail(`softmax over examples of shape [${shape.join(', ')}] is not supported (handgrad's Softmax takes [batch, classes])`);
+  }
   const make = ACTIVATIONS[value];
-  if (make === null) return forDense ? [] : [new Linear()];
+  if (make === null) return fused ? [] : [new Linear()];
   return [make()];
 }
 
@@ -178,7 +259,7 @@ registerImport({
     const units = ctx.config.units;
     if (!Number.isInteger(units) || (units as number) < 1) ctx.fail(`units must be a positive integer, got ${JSON.stringify(units)}`);
     const nOut = units as number;
-    const activation = activationLayers(ctx, 'activation', true);
+    const activation = activationLayers(ctx, 'activation', true, [nOut]);
     const kernelPenalty = penalty(ctx, 'kernel_regularizer');
     const biasPenalty = penalty(ctx, 'bias_regularizer');
     const dense = new Dense(nIn, nOut, {
@@ -197,7 +278,7 @@ registerImport({
 
 registerImport({
   className: 'Activation',
-  fromKeras: (ctx: KerasImportContext) => ({ layers: activationLayers(ctx, 'activation', false), outputShape: ctx.inputShape }),
+  fromKeras: (ctx: KerasImportContext) => ({ layers: activationLayers(ctx, 'activation', false, ctx.inputShape), outputShape: ctx.inputShape }),
 });
 
 registerImport({
@@ -241,5 +322,120 @@ registerImport({
       layers: [new Dropout({ rate, seed: typeof seed === 'number' && Number.isInteger(seed) ? seed : ctx.index })],
       outputShape: ctx.inputShape,
     };
+  },
+});
+
+/** Keras writes sizes as `n` or `[h, w]`; returns the pair, or fails naming the field. */
+function pair(ctx: KerasImportContext, field: string, fallback?: [number, number]): [number, number] {
+  const value = ctx.config[field] ?? fallback;
+  const p = typeof value === 'number' ? [value, value] : value;
+  if (!Array.isArray(p) || p.length !== 2 || !p.every((v) => Number.isInteger(v) && v >= 1)) {
+    ctx.fail(`${field} must be a positive integer or [height, width], got ${JSON.stringify(ctx.config[field])}`);
+  }
+  return [p[0], p[1]];
+}
+
+function paddingOf(ctx: KerasImportContext): Padding {
+  const padding = ctx.config.padding ?? 'valid';
+  if (padding !== 'valid' && padding !== 'same') ctx.fail(`padding ${JSON.stringify(padding)} is not supported (supported: valid, same)`);
+  return padding;
+}
+
+/** Images must be channels-last ([H, W, C]) as in handgrad. */
+function imageShape(ctx: KerasImportContext, what: string): [number, number, number] {
+  const format = ctx.config.data_format ?? 'channels_last';
+  if (format !== 'channels_last') ctx.fail(`data_format ${JSON.stringify(format)} is not supported (handgrad's images are channels_last)`);
+  if (ctx.inputShape.length !== 3) ctx.fail(`${what} needs examples of shape [height, width, channels], got [${ctx.inputShape.join(', ')}]`);
+  return ctx.inputShape as unknown as [number, number, number];
+}
+
+function windowOutput(ctx: KerasImportContext, window: [number, number], strides: [number, number], padding: Padding, channels: number): number[] {
+  let g;
+  try {
+    g = windowGeometry('window', 'window', [1, ...ctx.inputShape], window, strides, padding);
+  } catch (err) {
+    ctx.fail((err as Error).message);
+  }
+  return [g.outHeight, g.outWidth, channels];
+}
+
+registerImport({
+  className: 'Conv2D',
+  fromKeras(ctx: KerasImportContext) {
+    const [, , inChannels] = imageShape(ctx, 'Conv2D');
+    const filters = ctx.config.filters;
+    if (!Number.isInteger(filters) || (filters as number) < 1) ctx.fail(`filters must be a positive integer, got ${JSON.stringify(filters)}`);
+    const kernelSize = pair(ctx, 'kernel_size');
+    const strides = pair(ctx, 'strides', [1, 1]);
+    const dilation = pair(ctx, 'dilation_rate', [1, 1]);
+    if (dilation[0] !== 1 || dilation[1] !== 1) ctx.fail(`dilation_rate ${JSON.stringify(ctx.config.dilation_rate)} is not supported (only 1)`);
+    if ((ctx.config.groups ?? 1) !== 1) ctx.fail(`groups ${JSON.stringify(ctx.config.groups)} is not supported (only 1)`);
+    for (const field of ['kernel_regularizer', 'bias_regularizer']) {
+      if ((ctx.config[field] ?? null) !== null) ctx.fail(`${field} is not supported on Conv2D (handgrad's Conv2D has no L1/L2 penalty)`);
+    }
+    const padding = paddingOf(ctx);
+    const outputShape = windowOutput(ctx, kernelSize, strides, padding, filters as number);
+    const activation = activationLayers(ctx, 'activation', true, outputShape);
+    const conv = new Conv2D(inChannels, filters as number, { kernelSize, strides, padding, seed: ctx.index });
+    conv.weights.data.set(ctx.weight('kernel', [kernelSize[0], kernelSize[1], inChannels, filters as number]));
+    if (ctx.config.use_bias !== false) conv.biases.data.set(ctx.weight('bias', [filters as number]));
+    return { layers: [conv, ...activation], outputShape };
+  },
+});
+
+function importPooling(className: string, make: (o: { poolSize: [number, number]; strides: [number, number]; padding: Padding }) => Layer): void {
+  registerImport({
+    className,
+    fromKeras(ctx: KerasImportContext) {
+      const [, , channels] = imageShape(ctx, className);
+      const poolSize = pair(ctx, 'pool_size', [2, 2]);
+      const strides = pair(ctx, 'strides', poolSize); // null/absent strides = the pool size, as in Keras
+      const padding = paddingOf(ctx);
+      return { layers: [make({ poolSize, strides, padding })], outputShape: windowOutput(ctx, poolSize, strides, padding, channels) };
+    },
+  });
+}
+importPooling('MaxPooling2D', (o) => new MaxPool2D(o));
+importPooling('AveragePooling2D', (o) => new AveragePooling2D(o));
+
+registerImport({
+  className: 'GlobalAveragePooling2D',
+  fromKeras(ctx: KerasImportContext) {
+    const [, , channels] = imageShape(ctx, 'GlobalAveragePooling2D');
+    if (ctx.config.keepdims === true) ctx.fail('keepdims: true is not supported (handgrad returns [batch, channels])');
+    return { layers: [new GlobalAveragePooling2D()], outputShape: [channels] };
+  },
+});
+
+registerImport({
+  className: 'Flatten',
+  fromKeras(ctx: KerasImportContext) {
+    const format = ctx.config.data_format ?? 'channels_last';
+    if (format !== 'channels_last') ctx.fail(`data_format ${JSON.stringify(format)} is not supported (handgrad flattens channels_last)`);
+    return { layers: [new Flatten()], outputShape: [ctx.inputShape.reduce((a, b) => a * b, 1)] };
+  },
+});
+
+registerImport({
+  className: 'BatchNormalization',
+  fromKeras(ctx: KerasImportContext) {
+    const rank = ctx.inputShape.length; // without the batch axis; Keras counts it, so the last axis is `rank`
+    const axis = Array.isArray(ctx.config.axis) && ctx.config.axis.length === 1 ? ctx.config.axis[0] : (ctx.config.axis ?? -1);
+    if (axis !== -1 && axis !== rank) ctx.fail(`axis ${JSON.stringify(ctx.config.axis)} is not supported (handgrad normalises the last axis)`);
+    const channels = ctx.inputShape[rank - 1];
+    const momentum = ctx.config.momentum ?? 0.99;
+    const epsilon = ctx.config.epsilon ?? 1e-3;
+    let bn: BatchNormalization;
+    try {
+      bn = new BatchNormalization(channels, { momentum: momentum as number, epsilon: epsilon as number });
+    } catch (err) {
+      ctx.fail((err as Error).message);
+    }
+    // center: false / scale: false have no beta / gamma: β = 0 and γ = 1 compute the same.
+    if (ctx.config.scale !== false) bn.gamma.data.set(ctx.weight('gamma', [channels]));
+    if (ctx.config.center !== false) bn.beta.data.set(ctx.weight('beta', [channels]));
+    bn.movingMean.data.set(ctx.weight('moving_mean', [channels]));
+    bn.movingVariance.data.set(ctx.weight('moving_variance', [channels]));
+    return { layers: [bn], outputShape: ctx.inputShape };
   },
 });

@@ -87,7 +87,7 @@ export function renderInspection(root: HTMLElement, ins: Inspection): void {
   if (ins.penaltyTerm !== 0) {
     const pen = el('div');
     pen.append(code(FORMULAS.denseL2.text, FORMULAS.denseL2.source), el('span', `  adds 2λ₂·w = ${num(ins.penaltyTerm)}`, 'num'));
-    last.append(pen);
+    last.append(pen, el('div', `dL/dw = ${num(ins.dataTerm)} + (${num(ins.penaltyTerm)}) = ${num(ins.dataTerm + ins.penaltyTerm)}`, 'num'));
   }
   root.append(last);
 

@@ -18,6 +18,11 @@
 ;;
 ;; All pointers are byte addresses into this module's memory; strides and sizes are in elements.
 ;; The caller guarantees m, n, k ≥ 1 and that the work area (see $workBytes) is free.
+;;
+;; The same text is built twice (scripts/wasm-build.ts): as is, with its own memory, and with the memory
+;; line replaced by an imported *shared* memory, so that worker threads can each run `gemm` on their own
+;; block of rows or columns of C (each with its own work area) in one memory. gemm keeps no state between
+;; calls and writes only its work area and its block of C, so concurrent calls on disjoint blocks are safe.
 (module
   (memory (export "memory") 1)
 
@@ -352,11 +357,12 @@
       (local.set $r (i32.add (local.get $r) (i32.const 1)))
       (br_if $row (i32.lt_u (local.get $r) (local.get $rows)))))
 
-  ;; C[m×n] (row-major, at c) = Σ_p A(i,p)·B(p,j); see the top of the file. m, k, n ≥ 1.
+  ;; C[m×n] (row-major at c, ldc elements between rows) = Σ_p A(i,p)·B(p,j); see the top of the file.
+  ;; m, k, n ≥ 1. ldc > n lets a thread compute a block of columns of a wider C.
   (func $gemm (export "gemm")
     (param $a i32) (param $sai i32) (param $sap i32)
     (param $b i32) (param $sbp i32) (param $sbj i32)
-    (param $c i32) (param $m i32) (param $k i32) (param $n i32) (param $work i32)
+    (param $c i32) (param $ldce i32) (param $m i32) (param $k i32) (param $n i32) (param $work i32)
     (local $apack i32) (local $bpack i32) (local $tile i32) (local $ldc i32)
     (local $jc i32) (local $nc i32) (local $pc i32) (local $kc i32) (local $ic i32) (local $mc i32)
     (local $jr i32) (local $ir i32) (local $rows i32) (local $cols i32) (local $acc i32)
@@ -365,7 +371,7 @@
     (local.set $apack (local.get $work))
     (local.set $bpack (i32.add (local.get $apack) (i32.shl (i32.mul (global.get $MC) (global.get $KC)) (i32.const 2))))
     (local.set $tile (i32.add (local.get $bpack) (i32.shl (i32.mul (global.get $KC) (global.get $NC)) (i32.const 2))))
-    (local.set $ldc (i32.shl (local.get $n) (i32.const 2)))
+    (local.set $ldc (i32.shl (local.get $ldce) (i32.const 2)))
     (loop $jcLoop ;; column blocks of C and B
       (local.set $nc (call $min (global.get $NC) (i32.sub (local.get $n) (local.get $jc))))
       (local.set $pc (i32.const 0))
@@ -392,7 +398,7 @@
                 (i32.add (local.get $c)
                   (i32.shl
                     (i32.add
-                      (i32.mul (i32.add (local.get $ic) (local.get $ir)) (local.get $n))
+                      (i32.mul (i32.add (local.get $ic) (local.get $ir)) (local.get $ldce))
                       (i32.add (local.get $jc) (local.get $jr)))
                     (i32.const 2))))
               (if (i32.and (i32.eq (local.get $rows) (i32.const 4)) (i32.eq (local.get $cols) (i32.const 8)))

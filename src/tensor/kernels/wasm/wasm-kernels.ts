@@ -1,5 +1,6 @@
 import type { MatmulKernels } from '../kernels.js';
 import { MATMUL_WASM_BASE64 } from './matmul-bytes.js';
+import { GemmThreadPool, SHARED_MAX_PAGES, hardwareThreads, matmulSharedWasmBytes, threadsSupported } from './thread-pool.js';
 import { WasmUpdates } from './updates-kernels.js';
 
 /*
@@ -7,7 +8,12 @@ import { WasmUpdates } from './updates-kernels.js';
  *
  * Each product copies its operands into the module's linear memory, runs `gemm` there with the strides
  * that select a·b, aᵀ·b or a·bᵀ, and copies the result back. The copies are O(m·k + k·n + m·n) against
- * O(m·k·n) arithmetic. Memory layout (bytes): [work area for packing | a | b | out].
+ * O(m·k·n) arithmetic. Memory layout (bytes): [one packing work area per thread | a | b | out].
+ *
+ * Threads: where the runtime has shared WebAssembly memory and workers (Node; cross-origin isolated
+ * browsers), the module is the shared-memory build and large products are split by rows (or columns) of
+ * the result across a lazily started worker pool (thread-pool.ts) — bit-identical to one thread, since
+ * each element's sum is computed by the same code in the same order. Elsewhere it is single-threaded.
  *
  * Memory grows only when a product needs more than any earlier one, and is reused otherwise, so a
  * training loop at a fixed batch size stops growing it (and allocating) after its first step: results are
@@ -15,16 +21,19 @@ import { WasmUpdates } from './updates-kernels.js';
  */
 
 interface MatmulExports {
-  readonly memory: WebAssembly.Memory;
+  readonly memory?: WebAssembly.Memory;
   gemm(
     a: number, sai: number, sap: number,
     b: number, sbp: number, sbj: number,
-    c: number, m: number, k: number, n: number, work: number,
+    c: number, ldc: number, m: number, k: number, n: number, work: number,
   ): void;
   workBytes(): number;
 }
 
 const PAGE_BYTES = 65536;
+
+/** Products with fewer multiply-adds than this stay on one thread (handing out a share costs ~10–50 µs). */
+const MIN_THREADED_MACS = 1 << 20;
 
 let cachedBytes: Uint8Array<ArrayBuffer> | null = null;
 
@@ -53,13 +62,27 @@ function align4(floats: number): number {
   return (floats + 3) & ~3;
 }
 
-/** A WebAssembly SIMD kernel set with its own instance and memory. */
+/** Options for {@link WasmKernels}. */
+export interface WasmKernelOptions {
+  /**
+   * Threads for large products (the calling thread plus workers). Default: the hardware thread count,
+   * at most 8; 1 where workers or shared memory are unavailable.
+   */
+  threads?: number;
+}
+
+/** A WebAssembly SIMD kernel set with its own instance and memory (shared with its worker threads). */
 export class WasmKernels implements MatmulKernels {
   readonly name = 'wasm';
   /** The optimizers' update rules in WebAssembly SIMD (updates.wat). */
   readonly updates = new WasmUpdates();
   private readonly exports: MatmulExports;
+  private readonly memory: WebAssembly.Memory;
+  /** The compiled shared-memory module (workers instantiate it on the same memory); null if not shared. */
+  private readonly sharedModule: WebAssembly.Module | null;
   private readonly workFloats: number;
+  private threadCount = 1;
+  private pool: GemmThreadPool | null = null;
   /** View of the whole linear memory; replaced only when memory grows. */
   private heap: Float32Array;
   /**
@@ -68,17 +91,60 @@ export class WasmKernels implements MatmulKernels {
    */
   private readonly views = new Map<number, Map<number, Float32Array>>();
 
-  /** Compiles and instantiates synchronously (the module is ~1.4 KB, under every browser's sync limit). */
-  constructor() {
-    const module = new WebAssembly.Module(matmulWasmBytes());
-    this.exports = new WebAssembly.Instance(module, {}).exports as unknown as MatmulExports;
+  /** Compiles and instantiates synchronously (the module is ~2.4 KB, under every browser's sync limit). */
+  constructor(options: WasmKernelOptions = {}) {
+    if (threadsSupported()) {
+      this.sharedModule = new WebAssembly.Module(matmulSharedWasmBytes());
+      this.memory = new WebAssembly.Memory({ initial: 1, maximum: SHARED_MAX_PAGES, shared: true });
+      this.exports = new WebAssembly.Instance(this.sharedModule, { env: { memory: this.memory } })
+        .exports as unknown as MatmulExports;
+    } else {
+      this.sharedModule = null;
+      this.exports = new WebAssembly.Instance(new WebAssembly.Module(matmulWasmBytes()), {})
+        .exports as unknown as MatmulExports;
+      this.memory = this.exports.memory as WebAssembly.Memory;
+    }
     this.workFloats = align4(this.exports.workBytes() / 4);
-    this.heap = new Float32Array(this.exports.memory.buffer);
+    this.heap = new Float32Array(this.memory.buffer);
+    this.setThreads(options.threads ?? Math.min(8, hardwareThreads()));
   }
 
   /** Current size of the linear memory in bytes (it only grows, and only for a bigger product). */
   get memoryBytes(): number {
-    return this.exports.memory.buffer.byteLength;
+    return this.memory.buffer.byteLength;
+  }
+
+  /** Threads used for large products (1 where threads are unavailable). */
+  get threads(): number {
+    return this.threadCount;
+  }
+
+  /** Worker threads that have started and take shares of large products (threads − 1 once all are up). */
+  get readyWorkers(): number {
+    return this.pool?.readyWorkers() ?? 0;
+  }
+
+  /** True when this instance can split products across worker threads (shared memory and workers exist). */
+  get threadsAvailable(): boolean {
+    return this.sharedModule !== null;
+  }
+
+  /**
+   * Uses `n` threads (the caller's plus n − 1 workers, started lazily) for large products; 1 stops the
+   * workers. Where threads are unavailable the count stays 1.
+   * @throws on a count that is not a positive integer
+   */
+  setThreads(n: number): void {
+    if (!Number.isInteger(n) || n < 1) throw new RangeError(`setThreads: expected a positive integer, got ${n}`);
+    const count = this.sharedModule === null ? 1 : n;
+    if (count !== this.threadCount) this.dispose();
+    this.threadCount = count;
+  }
+
+  /** Stops the worker threads (a later large product starts them again unless threads are set to 1). */
+  dispose(): void {
+    this.pool?.dispose();
+    this.pool = null;
   }
 
   // Arrow properties, so the methods also work when taken off the object (`const f = kernels.matmul`).
@@ -108,15 +174,70 @@ export class WasmKernels implements MatmulKernels {
     }
     const aLen = m * k;
     const bLen = k * n;
-    const aOff = this.workFloats;
+    const aOff = this.workFloats * this.threadCount;
     const bOff = aOff + align4(aLen);
     const cOff = bOff + align4(bLen);
     this.ensureFloats(cOff + size);
     const heap = this.heap;
     heap.set(aLen === a.length ? a : a.subarray(0, aLen), aOff);
     heap.set(bLen === b.length ? b : b.subarray(0, bLen), bOff);
-    this.exports.gemm(aOff * 4, sai, sap, bOff * 4, sbp, sbj, cOff * 4, m, k, n, 0);
+    if (this.threadCount > 1 && size * k >= MIN_THREADED_MACS) {
+      this.gemmThreaded(aOff * 4, sai, sap, bOff * 4, sbp, sbj, cOff * 4, m, k, n);
+    } else {
+      this.exports.gemm(aOff * 4, sai, sap, bOff * 4, sbp, sbj, cOff * 4, n, m, k, n, 0);
+    }
     out.set(this.view(cOff, size));
+  }
+
+  /**
+   * C = A·B split into blocks of rows (when m ≥ n) or columns of C, one per available thread: the calling
+   * thread takes block 0, ready workers the others; a block whose worker is not ready (still starting) or
+   * stopped is done by the calling thread. Arguments as `gemm`'s, in bytes and elements.
+   */
+  private gemmThreaded(
+    a: number, sai: number, sap: number, b: number, sbp: number, sbj: number, c: number,
+    m: number, k: number, n: number,
+  ): void {
+    this.pool ??= new GemmThreadPool(this.sharedModule as WebAssembly.Module, this.memory, this.threadCount - 1);
+    const pool = this.pool;
+    const byRows = m >= n;
+    const extent = byRows ? m : n;
+    const unit = byRows ? 4 : 8; // whole micro-tiles per block
+    const parts = Math.min(1 + pool.readyWorkers(), Math.ceil(extent / unit));
+    const chunk = Math.ceil(extent / parts / unit) * unit;
+    const workBytes = this.workFloats * 4;
+    const gemm = this.exports.gemm;
+    // hand blocks 1… to ready workers (worker w gets block w + 1 when ready)
+    let handed = 0; // bitmask of workers given a block
+    for (let w = 0; w < pool.workers; w++) {
+      const start = (w + 1) * chunk;
+      if (start >= extent || !pool.isReady(w)) continue;
+      const len = Math.min(chunk, extent - start);
+      if (byRows) pool.start(w, a + start * sai * 4, sai, sap, b, sbp, sbj, c + start * n * 4, n, len, k, n, (w + 1) * workBytes);
+      else pool.start(w, a, sai, sap, b + start * sbj * 4, sbp, sbj, c + start * 4, n, m, k, len, (w + 1) * workBytes);
+      handed |= 1 << w;
+    }
+    // block 0 here, and any block no worker took
+    for (let block = 0; block * chunk < extent; block++) {
+      if (block > 0 && (handed & (1 << (block - 1))) !== 0) continue;
+      this.gemmBlock(gemm, byRows, block * chunk, Math.min(chunk, extent - block * chunk), a, sai, sap, b, sbp, sbj, c, m, k, n);
+    }
+    for (let w = 0; w < pool.workers; w++) {
+      if ((handed & (1 << w)) === 0 || pool.wait(w)) continue;
+      // the worker stopped without finishing: compute its block here
+      const start = (w + 1) * chunk;
+      this.gemmBlock(gemm, byRows, start, Math.min(chunk, extent - start), a, sai, sap, b, sbp, sbj, c, m, k, n);
+    }
+  }
+
+  /** One block of rows or columns of C on the calling thread (work area 0). */
+  private gemmBlock(
+    gemm: MatmulExports['gemm'], byRows: boolean, start: number, len: number,
+    a: number, sai: number, sap: number, b: number, sbp: number, sbj: number, c: number,
+    m: number, k: number, n: number,
+  ): void {
+    if (byRows) gemm(a + start * sai * 4, sai, sap, b, sbp, sbj, c + start * n * 4, n, len, k, n, 0);
+    else gemm(a, sai, sap, b + start * sbj * 4, sbp, sbj, c + start * 4, n, m, k, len, 0);
   }
 
   /** A cached view of `length` floats at float offset `offset` (created once per offset and length). */
@@ -136,7 +257,7 @@ export class WasmKernels implements MatmulKernels {
 
   /** Grows memory (whole pages) when `floats` do not fit; reuses it otherwise. */
   private ensureFloats(floats: number): void {
-    const memory = this.exports.memory;
+    const memory = this.memory;
     const needed = floats * 4;
     if (needed <= memory.buffer.byteLength) return;
     memory.grow(Math.ceil((needed - memory.buffer.byteLength) / PAGE_BYTES));

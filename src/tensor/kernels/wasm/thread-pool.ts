@@ -1,0 +1,202 @@
+import { GEMM_WORKER_SOURCE } from './gemm-worker-source.js';
+import { MATMUL_SHARED_WASM_BASE64 } from './matmul-shared-bytes.js';
+
+/*
+ * Worker threads for the WebAssembly matrix products: every thread runs the same `gemm` (the shared-memory
+ * build of matmul.wat) on one shared `WebAssembly.Memory`, each on its own block of rows (or columns) of C
+ * with its own packing area. Splitting C by rows or columns leaves every element's sum — the same k-blocks,
+ * the same order within each — unchanged, so results are bit-identical to one thread.
+ *
+ * - Node: worker_threads (reached through `process.getBuiltinModule`, so this file imports no Node
+ *   module and bundles for browsers); workers are `unref()`ed, so they never keep a process alive.
+ * - Browsers: Web Workers from a Blob URL, only when cross-origin isolated (SharedArrayBuffer exists).
+ * - Anywhere else, or with `threads = 1`: no pool; the caller runs single-threaded.
+ *
+ * Workers start lazily (the first product big enough to split) and asynchronously: until a worker has
+ * signalled it is ready, the main thread simply does that share itself, so nothing ever waits for start-up.
+ */
+
+/** Int32 slots per worker in the control block; see gemm-worker-source.ts for their meaning. */
+const SLOT = 16;
+const READY = 0;
+const SEQ = 1;
+const DONE = 2;
+const ARGS = 3;
+
+/** Pages of the shared memory: it is created with this maximum (address space only, not committed). */
+export const SHARED_MAX_PAGES = 32768;
+
+let sharedBytes: Uint8Array<ArrayBuffer> | null = null;
+
+/** The shared-memory build of matmul.wat, decoded once. */
+export function matmulSharedWasmBytes(): Uint8Array<ArrayBuffer> {
+  if (sharedBytes === null) {
+    const text = atob(MATMUL_SHARED_WASM_BASE64);
+    const bytes = new Uint8Array(text.length);
+    for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i);
+    sharedBytes = bytes;
+  }
+  return sharedBytes;
+}
+
+interface NodeWorker {
+  unref(): void;
+  terminate(): Promise<number>;
+  on(event: 'error', listener: (err: Error) => void): void;
+}
+interface NodeWorkerThreads {
+  Worker: new (source: string, options: { eval: true; workerData: unknown }) => NodeWorker;
+}
+interface NodeProcess {
+  getBuiltinModule?: (id: string) => unknown;
+}
+
+/** How this runtime can start workers: Node worker_threads, browser Web Workers, or not at all. */
+function workerHost(): 'node' | 'web' | null {
+  if (typeof SharedArrayBuffer !== 'function' || typeof Atomics !== 'object') return null;
+  const proc = (globalThis as { process?: NodeProcess }).process;
+  if (typeof proc?.getBuiltinModule === 'function' && proc.getBuiltinModule('node:worker_threads')) return 'node';
+  const g = globalThis as { Worker?: unknown; crossOriginIsolated?: boolean; Blob?: unknown; URL?: { createObjectURL?: unknown } };
+  if (typeof g.Worker === 'function' && g.crossOriginIsolated === true && typeof g.Blob === 'function') return 'web';
+  return null;
+}
+
+/** True when this runtime can run the threaded kernels (shared WebAssembly memory and a way to start workers). */
+export function threadsSupported(): boolean {
+  if (workerHost() === null) return false;
+  try {
+    return WebAssembly.validate(matmulSharedWasmBytes()) &&
+      new WebAssembly.Memory({ initial: 1, maximum: 1, shared: true }).buffer instanceof SharedArrayBuffer;
+  } catch {
+    return false;
+  }
+}
+
+/** The number of hardware threads (at least 1). */
+export function hardwareThreads(): number {
+  const proc = (globalThis as { process?: NodeProcess }).process;
+  const os = proc?.getBuiltinModule?.('node:os') as { availableParallelism?: () => number } | undefined;
+  if (typeof os?.availableParallelism === 'function') return Math.max(1, os.availableParallelism());
+  const nav = (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator;
+  return Math.max(1, nav?.hardwareConcurrency ?? 1);
+}
+
+/** Whether this thread may block in Atomics.wait (not a browser's main thread). */
+function canBlock(): boolean {
+  const g = globalThis as { window?: unknown; process?: unknown };
+  return typeof g.process === 'object' || typeof g.window !== 'object';
+}
+
+/** A pool of gemm workers on one shared memory. `dispose()` stops them. */
+export class GemmThreadPool {
+  /** Worker count (the main thread computes too: threads = workers + 1). */
+  readonly workers: number;
+  private readonly control: Int32Array;
+  private readonly seqs: Int32Array;
+  private readonly handles: { terminate(): unknown }[] = [];
+  private readonly blocking = canBlock();
+  private disposed = false;
+
+  /**
+   * @param module - the compiled shared-memory matmul module (a `WebAssembly.Module`)
+   * @param memory - the shared `WebAssembly.Memory` it runs on (typed loosely so the published .d.ts
+   *   needs no DOM or Node types)
+   */
+  constructor(module: object, memory: object, workers: number) {
+    this.workers = workers;
+    this.control = new Int32Array(new SharedArrayBuffer(4 * SLOT * workers));
+    this.seqs = new Int32Array(workers);
+    const host = workerHost();
+    for (let i = 0; i < workers; i++) {
+      const data = { module, memory, control: this.control.buffer, index: i };
+      if (host === 'node') {
+        const proc = (globalThis as { process?: NodeProcess }).process as NodeProcess;
+        const { Worker } = proc.getBuiltinModule!('node:worker_threads') as NodeWorkerThreads;
+        const worker = new Worker(GEMM_WORKER_SOURCE, { eval: true, workerData: data });
+        worker.unref(); // never keep the process alive
+        worker.on('error', () => this.markDead(i)); // e.g. terminated: its share falls back to the main thread
+        this.handles.push(worker);
+      } else if (host === 'web') {
+        const g = globalThis as unknown as {
+          Worker: new (url: string) => { postMessage(d: unknown): void; terminate(): void; onerror: unknown };
+          Blob: new (parts: string[], o: { type: string }) => unknown;
+          URL: { createObjectURL(b: unknown): string; revokeObjectURL(u: string): void };
+        };
+        const url = g.URL.createObjectURL(new g.Blob([GEMM_WORKER_SOURCE], { type: 'text/javascript' }));
+        const worker = new g.Worker(url);
+        g.URL.revokeObjectURL(url);
+        worker.onerror = () => this.markDead(i);
+        worker.postMessage(data);
+        this.handles.push(worker);
+      }
+    }
+  }
+
+  /** Workers that have signalled they are ready (the rest are still starting, or failed). */
+  readyWorkers(): number {
+    if (this.disposed) return 0;
+    let ready = 0;
+    for (let i = 0; i < this.workers; i++) if (Atomics.load(this.control, i * SLOT + READY) === 1) ready++;
+    return ready;
+  }
+
+  /** Whether worker `i` is ready to take a job. */
+  isReady(i: number): boolean {
+    return !this.disposed && Atomics.load(this.control, i * SLOT + READY) === 1;
+  }
+
+  /** Hands worker `i` one gemm call (12 arguments, see matmul.wat). Returns at once. */
+  start(i: number, a: number, sai: number, sap: number, b: number, sbp: number, sbj: number,
+    c: number, ldc: number, m: number, k: number, n: number, work: number): void {
+    const ctrl = this.control;
+    const at = i * SLOT + ARGS;
+    ctrl[at] = a;
+    ctrl[at + 1] = sai;
+    ctrl[at + 2] = sap;
+    ctrl[at + 3] = b;
+    ctrl[at + 4] = sbp;
+    ctrl[at + 5] = sbj;
+    ctrl[at + 6] = c;
+    ctrl[at + 7] = ldc;
+    ctrl[at + 8] = m;
+    ctrl[at + 9] = k;
+    ctrl[at + 10] = n;
+    ctrl[at + 11] = work;
+    const seq = (this.seqs[i] = (this.seqs[i] % 0x3fffffff) + 1);
+    Atomics.store(ctrl, i * SLOT + SEQ, seq); // the store publishes the arguments written before it
+    Atomics.notify(ctrl, i * SLOT + SEQ);
+  }
+
+  /**
+   * Waits until worker `i` has finished the job last handed to it. Returns false if the worker stopped
+   * (terminated from outside, or crashed) before finishing: the caller then computes that share itself.
+   */
+  wait(i: number): boolean {
+    const ctrl = this.control;
+    const at = i * SLOT + DONE;
+    const seq = this.seqs[i];
+    for (let spin = 0; spin < 2000; spin++) if (Atomics.load(ctrl, at) === seq) return true;
+    for (;;) {
+      const done = Atomics.load(ctrl, at);
+      if (done === seq) return true;
+      if (Atomics.load(ctrl, i * SLOT + READY) !== 1) return false;
+      if (this.blocking) Atomics.wait(ctrl, at, done, 20);
+    }
+  }
+
+  private markDead(i: number): void {
+    Atomics.store(this.control, i * SLOT + READY, 0);
+  }
+
+  /** Stops the workers (they exit after any job in progress). The pool cannot be used afterwards. */
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    for (let i = 0; i < this.workers; i++) {
+      Atomics.store(this.control, i * SLOT + READY, 0);
+      Atomics.store(this.control, i * SLOT + SEQ, -1);
+      Atomics.notify(this.control, i * SLOT + SEQ);
+    }
+    for (const h of this.handles) void h.terminate();
+  }
+}
