@@ -9,7 +9,7 @@
  * gradient entry that is ~0 in one implementation and rounds to the other sign in another flips a whole
  * step — on W4 (3072 inputs) that changes the second loss in the 2nd–3rd digit.
  */
-import { availableKernels, useKernels, type KernelName, type Sequential } from 'handgrad';
+import { WasmKernels, availableKernels, getThreads, setKernels, useKernels, type KernelName, type Sequential } from 'handgrad';
 import { BLAS_SPIN_SETTLE_MS, type PythonPeer } from './lib/python-peer.js';
 import { findNumpy } from './lib/python.js';
 import { median } from './lib/stats.js';
@@ -70,6 +70,14 @@ function handgradImpl(w: Workload, kernels: KernelName): Impl {
   return syncImpl(`handgrad ${kernels}`, async () => void useKernels(kernels), () => model.trainStep(x, y));
 }
 
+/** handgrad on a WebAssembly kernel set of its own with one thread, to show what the threads bring. */
+function handgradSingleThreadImpl(w: Workload): Impl {
+  const model: Sequential = handgradModel(w);
+  const { x, y } = makeBatch(w);
+  const kernels = new WasmKernels({ threads: 1 });
+  return syncImpl('handgrad wasm 1T', async () => void setKernels(kernels), () => model.trainStep(x, y));
+}
+
 async function tfImpl(w: Workload, backend: TfBackend): Promise<Impl> {
   await useTfBackend(backend);
   const trainer = tfTrainer(handgradModel(w), makeBatch(w), w.widths[w.widths.length - 1]);
@@ -122,6 +130,7 @@ export async function benchTrainingSteps(options: TrainOptions): Promise<TrainRu
     const kernels = availableKernels().filter((k) => !(w.heavy && k === 'js'));
     const impls: Impl[] = [
       ...kernels.map((k) => handgradImpl(w, k)),
+      ...(kernels.includes('wasm') && getThreads() > 1 ? [handgradSingleThreadImpl(w)] : []),
       // tfjs's Adam runs as separate elementwise kernels per variable: W4 takes tens of seconds a step
       ...(w.heavy ? [] : [await tfImpl(w, 'cpu'), await tfImpl(w, 'wasm')]),
       ...(numpy.ok ? [await numpyImpl(w, 1), await numpyImpl(w, 2)] : []),
