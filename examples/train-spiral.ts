@@ -23,10 +23,14 @@ import {
   Sequential,
   Softmax,
   spiralData,
+  formatDiagnosis,
+  recordDiagnostics,
+  type DiagnosisRecord,
   type Optimizer,
 } from 'handgrad';
 import { integer, nonNegativeNumber, parseOrExit, positiveInteger } from './lib/cli.js';
 import { decisionBoundaryPng } from './lib/decision-boundary.js';
+import { diagnosisChartPng } from './lib/diagnosis-chart.js';
 import { addExportOptions, exportTrained, type ExportFlags } from './lib/export.js';
 import { createProgress } from './lib/progress.js';
 
@@ -52,6 +56,9 @@ interface Flags extends ExportFlags {
   batchSize?: number;
   seed: number;
   out: string;
+  /** true (flag alone) or the number of steps between diagnoses. */
+  diagnose?: number | true;
+  diagnoseOut: string;
 }
 
 function parseFlags(argv: string[]): Flags {
@@ -64,7 +71,9 @@ function parseFlags(argv: string[]): Flags {
     .option('--decay <d>', 'learning-rate decay (default: sgd 1e-3, adagrad 1e-4, rmsprop 1e-5, adam 5e-7)', nonNegativeNumber)
     .option('--batch-size <n>', 'rows per update (default: the whole training set)', positiveInteger)
     .option('--seed <n>', 'seed for the data, the weights and the shuffling (held-out data uses seed + 1)', integer, 0)
-    .option('--out <path>', 'where to write the decision-boundary PNG', 'out/spiral-decision-boundary.png');
+    .option('--out <path>', 'where to write the decision-boundary PNG', 'out/spiral-decision-boundary.png')
+    .option('--diagnose [every]', 'record gradient health every N steps (default 100): print a table, write a PNG', positiveInteger)
+    .option('--diagnose-out <path>', 'where --diagnose writes its PNG', 'out/spiral-diagnostics.png');
   return parseOrExit<Flags>(addExportOptions(program), argv);
 }
 
@@ -94,6 +103,10 @@ async function main(): Promise<void> {
       `${optimizer.name} (lr ${lr}, decay ${decay}); ${flags.epochs} epochs, batch size ${batchSize}`,
   );
 
+  const every = flags.diagnose === true ? 100 : flags.diagnose;
+  // The training set is the probe batch: with full-batch training it is exactly what each step sees.
+  const recorder = every === undefined ? null : recordDiagnostics(model, train.x, train.y, { every });
+
   const progress = createProgress(flags.epochs);
   const start = performance.now();
   try {
@@ -102,6 +115,7 @@ async function main(): Promise<void> {
       batchSize,
       seed: flags.seed + 4,
       onEpochEnd: (log) => progress.update(log.epoch, log),
+      onBatchEnd: recorder?.onBatchEnd,
     });
   } finally {
     progress.stop();
@@ -114,6 +128,8 @@ async function main(): Promise<void> {
   console.log(`held-out accuracy: ${held.accuracy.toFixed(3)} (loss ${held.loss.toFixed(4)}; ${heldOut.x.rows} fresh points, seed ${flags.seed + 1})`);
   console.log(`training time: ${seconds.toFixed(1)} s`);
 
+  if (recorder !== null) await reportDiagnostics(recorder.records, flags.diagnoseOut, `Gradient health, spiral ${model.layers.map((l) => l.name).join(' → ')}`);
+
   const png = await decisionBoundaryPng((points) => model.predict(points), train.x, train.y, {
     title: `Spiral classifier after ${flags.epochs} epochs (training accuracy ${trained.accuracy.toFixed(3)})`,
   });
@@ -122,6 +138,30 @@ async function main(): Promise<void> {
   const shown = relative(process.cwd(), flags.out);
   console.log(`decision boundary: ${shown.startsWith('..') ? flags.out : shown}`);
   await exportTrained(model, flags);
+}
+
+/** Prints the first and last diagnosis and writes the chart of all of them. */
+async function reportDiagnostics(records: readonly DiagnosisRecord[], out: string, title: string): Promise<void> {
+  const first = records[0];
+  const last = records[records.length - 1];
+  console.log(`gradient health at step ${first.step}:`);
+  console.log(formatDiagnosis(first.diagnosis));
+  if (last !== first) {
+    console.log(`gradient health at step ${last.step}:`);
+    console.log(formatDiagnosis(last.diagnosis));
+  }
+  const flagged = records.find((r) => r.diagnosis.nonFinite !== null || r.diagnosis.layers.some((l) => l.flags.length > 0));
+  console.log(flagged ? `first flagged at step ${flagged.step}: ${describeFlags(flagged)}` : `no layer flagged in ${records.length} diagnoses`);
+  mkdirSync(dirname(out), { recursive: true });
+  writeFileSync(out, await diagnosisChartPng(records, title));
+  const shown = relative(process.cwd(), out);
+  console.log(`gradient health chart: ${shown.startsWith('..') ? out : shown}`);
+}
+
+function describeFlags(record: DiagnosisRecord): string {
+  const parts = record.diagnosis.layers.filter((l) => l.flags.length > 0).map((l) => `layer ${l.index} ${l.name} ${l.flags.join(', ')}`);
+  if (record.diagnosis.nonFinite) parts.push(record.diagnosis.nonFinite.message);
+  return parts.join('; ');
 }
 
 main().catch((err: unknown) => {

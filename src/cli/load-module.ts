@@ -42,6 +42,12 @@ export async function importUserModule(file: string): Promise<{ module: Record<s
       // Registered for the whole process, not as a namespaced tsImport: a namespace would load the user's
       // `handgrad` import as a second copy of the library, and the float64 check needs it to be this one.
       register();
+      // and tsx's require hook, as `tsx file.ts` has both (a layer file may require() an ESM-syntax file)
+      const cjs = resolveEsmExport(path, 'tsx', './cjs/api');
+      if (cjs !== null) {
+        const cjsApi = (await import(pathToFileURL(cjs).href)) as { register?: TsxRegister; default?: { register?: TsxRegister } };
+        (cjsApi.register ?? cjsApi.default?.register)?.();
+      }
       return { module: await importOrExplain(file, () => import(url)), loadedWith: 'tsx' };
     }
   }

@@ -80,7 +80,7 @@ function isLayer(value: unknown): value is Layer {
 function tfjsReference(value: unknown, file: string): TfjsReference | undefined {
   if (value === undefined) return undefined;
   const v = value as Partial<TfjsReference> | null;
-  if (typeof v !== 'object' || v === null || typeof v.forward !== 'function' || typeof v.tf?.grads !== 'function') {
+  if (typeof v !== 'object' || v === null || typeof v.forward !== 'function' || typeof (v.tf as { grads?: unknown } | undefined)?.grads !== 'function') {
     throw new UsageError(`export 'tfjs' of ${file} must be { tf, forward(x, params) } with tf your TensorFlow.js (tfjs-core) module`);
   }
   return v as TfjsReference;

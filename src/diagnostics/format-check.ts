@@ -13,11 +13,7 @@ export function formatLayerCheck(report: LayerCheckReport): string {
   lines.push(
     `${report.layer}: input ${formatShape(report.inputShape)} → output ${formatShape(report.outputShape)}, seed ${report.seed}, L = Σ r ⊙ forward(x)`,
   );
-  lines.push(
-    report.precision === 'float64'
-      ? `finite differences: central, forward re-run in float64, step ${exp(report.step)}·max(1, |v|)`
-      : `finite differences: central, forward in float32 (the layer keeps float32 storage of its own), step ${exp(report.step)}·max(1, |v|)`,
-  );
+  lines.push(`finite differences: central, ${report.precisionNote}, step ${exp(report.step)}·max(1, |v|)`);
   lines.push(`pass: |a − n| ≤ ${exp(rtol)}·max(|a|, |n|) + ${exp(atol)}·max|n| (a: backward, n: reference, max over the tensor)`);
   lines.push('');
   const rows = report.tensors.map((t) => [

@@ -12,7 +12,7 @@ export interface TfTensorLike {
   dataSync(): ArrayLike<number>;
 }
 
-/** The part of the `@tensorflow/tfjs-core` module the checker calls. */
+/** The part of the tfjs-core module the checker calls. */
 export interface TfjsLike {
   tensor(values: Float32Array, shape: number[], dtype: 'float32'): TfTensorLike;
   grads(f: (...args: TfTensorLike[]) => TfTensorLike): (args: TfTensorLike[]) => TfTensorLike[];
@@ -24,12 +24,17 @@ export interface TfjsLike {
 /**
  * A layer's forward pass written in TensorFlow.js ops: `forward(x, params)` with the parameters by name
  * (as the layer's `parameters()` names them). Export it from your layer module as `tfjs` for
- * `handgrad check` to compare your backward with tfjs autodiff too.
+ * `handgrad check` to compare your backward with tfjs autodiff too. `TTensor` is tfjs's tensor type
+ * (handgrad cannot name it without depending on tfjs), e.g. `TfjsReference<tf.Tensor>`.
  */
-export interface TfjsReference {
-  /** Your tfjs-core module, e.g. `import * as tf from '@tensorflow/tfjs-core'` with a backend loaded. */
-  readonly tf: TfjsLike;
-  forward(x: TfTensorLike, params: Record<string, TfTensorLike>): TfTensorLike;
+export interface TfjsReference<TTensor = any> {
+  /**
+   * Your tfjs-core module, e.g. `import * as tf from '@tensorflow/tfjs-core'`, with a backend loaded and the
+   * gradients registered (`@tensorflow/tfjs-core/dist/register_all_gradients`). Used for `tensor`, `grads`,
+   * `mul`, `sum` and `tidy`.
+   */
+  readonly tf: object;
+  forward(x: TTensor, params: Record<string, TTensor>): TTensor;
 }
 
 /**
@@ -42,14 +47,15 @@ export function compareWithTfjs(
   r: Tensor,
   params: readonly { name: string; value: Tensor }[],
 ): Float64Array[] {
-  const { tf } = reference;
+  const tf = reference.tf as TfjsLike;
+  const forward = reference.forward as (x: TfTensorLike, params: Record<string, TfTensorLike>) => TfTensorLike;
   const toTf = (t: Tensor): TfTensorLike => tf.tensor(Float32Array.from(t.data), [...t.shape], 'float32');
   return tf.tidy(() => {
     const weights = toTf(r);
     const grads = tf.grads((input: TfTensorLike, ...values: TfTensorLike[]) => {
       const named: Record<string, TfTensorLike> = {};
       params.forEach((p, k) => (named[p.name] = values[k]));
-      return tf.sum(tf.mul(weights, reference.forward(input, named)));
+      return tf.sum(tf.mul(weights, forward(input, named)));
     })([toTf(x), ...params.map((p) => toTf(p.value))]);
     return grads.map((g) => Float64Array.from(g.dataSync()));
   });

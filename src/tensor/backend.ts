@@ -1,5 +1,7 @@
 import type { MatmulKernels } from './kernels/kernels.js';
+import { referenceKernels } from './kernels/js-reference.js';
 import { jsKernels } from './kernels/js.js';
+import { float64TensorsActive } from './float64-scope.js';
 import { WasmKernels, wasmSimdSupported } from './kernels/wasm/wasm-kernels.js';
 
 /*
@@ -57,6 +59,8 @@ export function availableKernels(): KernelName[] {
 
 /** The kernels currently used by every matrix product (the default on first call: see the file comment). */
 export function getKernels(): MatmulKernels {
+  // Inside the gradient checker's float64 scope: loops that keep float64 (see float64-scope.ts).
+  if (float64TensorsActive()) return referenceKernels;
   active ??= wasmKernels() ?? jsKernels;
   return active;
 }

@@ -1,17 +1,20 @@
 /**
- * `handgrad check` run as a user would (spawned), on a TypeScript and a JavaScript layer: a correct layer
- * passes (exit 0); each planted bug fails (exit 1) naming the tensor it breaks; bad arguments exit 2.
+ * `handgrad check` run as a user would: the packed package installed in a fresh project, its bin spawned on
+ * a TypeScript and a JavaScript layer. A correct layer passes (exit 0); each planted bug fails (exit 1)
+ * naming the tensor it breaks; bad arguments exit 2. TypeScript loads through tsx or esbuild when the project
+ * has one (this is Node 20: no type stripping of its own) and is refused with exit 2 when it has neither.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
-import { runHandgrad } from '../helpers/handgrad-cli.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cliProject, removeProject, runHandgrad } from '../helpers/handgrad-cli.js';
 
-const root = join(import.meta.dirname, '..', '..');
 const fixtures = join(import.meta.dirname, 'fixtures');
-// Inside the repository, so the layers' `import … from 'handgrad'` resolves to this package.
-const dir = mkdtempSync(join(root, '.check-cli-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+let dir: string; // a project with tsx, where most tests run
+beforeAll(async () => {
+  dir = await cliProject(['tsx']);
+}, 300_000);
+afterAll(() => removeProject(dir));
 
 const correctTs = readFileSync(join(fixtures, 'residual-dense.ts'), 'utf8');
 const correctJs = readFileSync(join(fixtures, 'residual-dense.js'), 'utf8');
@@ -117,7 +120,7 @@ describe('handgrad check (spawned)', () => {
     writeFileSync(join(dir, 'f32.ts'), correctTs);
     const run = runHandgrad(['check', 'f32.ts', '--float32'], dir);
     expect(run.status, run.stderr + run.stdout).toBe(0);
-    expect(run.stdout).toContain('forward in float32');
+    expect(run.stdout).toContain('finite differences: central, forward in float32, as asked, step 1e-3·max(1, |v|)');
   });
 
   it.each([
@@ -135,5 +138,76 @@ describe('handgrad check (spawned)', () => {
     const run = runHandgrad(args, dir);
     expect(run.status, run.stdout).toBe(2);
     expect(run.stderr).toMatch(message);
+  });
+
+  it('compares with TensorFlow.js too when the module exports a tfjs definition, and names the tensor that disagrees', async () => {
+    const project = await cliProject(['tsx', '@tensorflow']);
+    try {
+      const tfjs = (forward: string): string => `
+import { createRequire } from 'node:module';
+import * as tf from '@tensorflow/tfjs-core';
+import '@tensorflow/tfjs-backend-cpu';
+createRequire(import.meta.url)('@tensorflow/tfjs-core/dist/register_all_gradients');
+tf.env().set('IS_TEST', true);
+await tf.setBackend('cpu');
+export const tfjs = { tf, forward: (x: tf.Tensor2D, p: Record<string, tf.Tensor2D>) => ${forward} };
+`;
+      writeFileSync(join(project, 'layer.ts'), correctTs + tfjs('tf.add(x, tf.tanh(tf.add(tf.matMul(x, p.weights), p.biases)))'));
+      const good = runHandgrad(['check', 'layer.ts'], project);
+      expect(good.status, good.stderr + good.stdout).toBe(0);
+      expect(good.stdout).toMatch(/^weights\s+\[3, 3\]\s+tfjs\s+.*ok$/m);
+      expect(good.stdout).toMatch(/^PASS: 6 gradient comparisons and 4 contract checks agree$/m);
+      // a tfjs definition with W transposed: the backward still matches finite differences, not tfjs
+      writeFileSync(join(project, 'layer.ts'), correctTs + tfjs('tf.add(x, tf.tanh(tf.add(tf.matMul(x, p.weights, false, true), p.biases)))'));
+      const bad = runHandgrad(['check', 'layer.ts'], project);
+      expect(bad.status, bad.stderr).toBe(1);
+      expect(bad.stdout).toMatch(/^weights\s+\[3, 3\]\s+finite differences\s+.*ok$/m);
+      expect(bad.stdout).toMatch(/^weights\s+\[3, 3\]\s+tfjs\s+.*FAIL$/m);
+      expect(bad.stdout).toMatch(/^FAIL weights: gradient disagrees with tfjs at \[\d, \d\]/m);
+      // one that never uses the biases cannot be differentiated by tf.grads: a failure that says so
+      writeFileSync(join(project, 'layer.ts'), correctTs + tfjs('tf.add(x, tf.tanh(tf.matMul(x, p.weights)))'));
+      const unused = runHandgrad(['check', 'layer.ts'], project);
+      expect(unused.status, unused.stderr).toBe(1);
+      expect(unused.stdout).toMatch(/^FAIL tfjs reference runs: tf\.grads on the tfjs definition failed: Cannot compute gradient/m);
+    } finally {
+      removeProject(project);
+    }
+  });
+
+  it('differentiates in float64 also when the layer imports another copy of handgrad (here: the sources)', () => {
+    const sources = join(import.meta.dirname, '..', '..', 'src', 'index.ts');
+    writeFileSync(join(dir, 'other-copy.ts'), correctTs.replace("from 'handgrad'", `from ${JSON.stringify(sources)}`));
+    const run = runHandgrad(['check', 'other-copy.ts'], dir);
+    expect(run.status, run.stderr + run.stdout).toBe(0);
+    expect(run.stdout).toContain('finite differences: central, forward re-run in float64');
+  });
+
+  it('loads TypeScript with esbuild when that is the project’s transpiler', async () => {
+    const project = await cliProject(['esbuild']);
+    try {
+      writeFileSync(join(project, 'layer.ts'), correctTs);
+      const run = runHandgrad(['check', 'layer.ts'], project);
+      expect(run.status, run.stderr + run.stdout).toBe(0);
+      expect(run.stdout).toContain('forward re-run in float64');
+    } finally {
+      removeProject(project);
+    }
+  });
+
+  it('without a transpiler: a .js layer still passes, a .ts layer exits 2 saying what to install', async () => {
+    const project = await cliProject();
+    try {
+      writeFileSync(join(project, 'layer.js'), correctJs);
+      const js = runHandgrad(['check', 'layer.js'], project);
+      expect(js.status, js.stderr + js.stdout).toBe(0);
+      expect(js.stdout).toContain('forward re-run in float64');
+      writeFileSync(join(project, 'layer.ts'), correctTs);
+      const ts = runHandgrad(['check', 'layer.ts'], project);
+      expect(ts.status).toBe(2);
+      expect(ts.stderr).toContain(`layer.ts is TypeScript, and Node ${process.version} cannot load TypeScript by itself.`);
+      expect(ts.stderr).toContain('npm install --save-dev tsx');
+    } finally {
+      removeProject(project);
+    }
   });
 });

@@ -72,7 +72,7 @@ describe('checkLayer', () => {
     expect(report.precision).toBe('float32');
     expect(report.step).toBe(1e-3);
     expect(report.passed).toBe(true);
-    expect(formatLayerCheck(report)).toContain('forward in float32');
+    expect(formatLayerCheck(report)).toContain('forward in float32 (a float64 copy of the layer still produced float32: it allocates float32 storage of its own)');
   });
 
   it('fails the contract when backward before forward returns instead of throwing', () => {
@@ -84,7 +84,7 @@ describe('checkLayer', () => {
 
   it('compares with TensorFlow.js autodiff when given a tfjs definition', () => {
     const good = checkLayer(() => new ScaledSquare(), {
-      tfjs: { tf: tf as never, forward: (x, p) => tf.mul(p.a as tf.Tensor, tf.square(x as tf.Tensor)) as never },
+      tfjs: { tf, forward: (x: tf.Tensor, p) => tf.mul(p.a, tf.square(x)) },
     });
     expect(good.tensors.map((t) => `${t.name}/${t.reference}/${t.passed}`)).toEqual([
       'input/finite differences/true',
@@ -94,7 +94,7 @@ describe('checkLayer', () => {
     ]);
     // A tfjs definition that differs (3a instead of a) fails both tensors against tfjs only.
     const bad = checkLayer(() => new ScaledSquare(), {
-      tfjs: { tf: tf as never, forward: (x, p) => tf.mul(tf.mul(p.a as tf.Tensor, 3), tf.square(x as tf.Tensor)) as never },
+      tfjs: { tf, forward: (x: tf.Tensor, p) => tf.mul(tf.mul(p.a, 3), tf.square(x)) },
     });
     expect(bad.tensors.filter((t) => !t.passed).map((t) => `${t.name}/${t.reference}`)).toEqual(['input/tfjs', 'a/tfjs']);
   });

@@ -39,6 +39,24 @@ describe('examples/train-spiral.ts', () => {
     expect(colours.size).toBeGreaterThan(50); // regions, borders and points, not a blank image
   });
 
+  it('--diagnose prints gradient-health tables and writes a chart of them over training', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'handgrad-spiral-'));
+    const chart = join(dir, 'health.png');
+    const { status, stdout, stderr } = run(['--epochs', '30', '--diagnose', '10', '--diagnose-out', chart, '--out', join(dir, 'x.png')]);
+    expect(stderr).toBe('');
+    expect(status).toBe(0);
+    // full-batch training: one step per epoch, diagnosed after steps 1, 11 and 21
+    expect(stdout).toMatch(/^gradient health at step 1:\nlayer\s+out mean\s+out std\s+dead\s+saturated\s+\|dW\|\/\|W\|\s+update\/\|W\|\s+flags$/m);
+    expect(stdout).toMatch(/^gradient health at step 21:$/m);
+    expect(stdout).toMatch(/^0 Dense\(2→64\)\s+-?\d\.\d{3}\s+\d\.\d{3}\s+\d\.\de[-+]\d+\s+\d\.\de[-+]\d+$/m);
+    expect(stdout).toMatch(/^1 ReLU\s+\d\.\d{3}\s+\d\.\d{3}\s+\d+%$/m);
+    expect(stdout).toContain('no layer flagged in 3 diagnoses');
+    expect(stdout).toContain(`gradient health chart: ${chart}`);
+    const png = PNG.sync.read(readFileSync(chart));
+    expect(png.width).toBeGreaterThan(800);
+    expect(png.height).toBeGreaterThan(png.width); // four stacked panels
+  });
+
   it('--export-onnx / --export-tfjs write the trained model for onnxruntime and TF.js', () => {
     const dir = mkdtempSync(join(tmpdir(), 'handgrad-spiral-export-'));
     const onnx = join(dir, 'onnx', 'spiral.onnx');
@@ -55,6 +73,7 @@ describe('examples/train-spiral.ts', () => {
   });
 
   it.each([
+    [['--diagnose', '0'], "error: option '--diagnose [every]' argument '0' is invalid. expected an integer ≥ 1."],
     [['--bogus'], "error: unknown option '--bogus'"],
     [['--epochs', '0'], "error: option '--epochs <n>' argument '0' is invalid. expected an integer ≥ 1."],
     [['--optimizer', 'nadam'], "error: option '--optimizer <name>' argument 'nadam' is invalid. Allowed choices are sgd, adagrad, rmsprop, adam."],
