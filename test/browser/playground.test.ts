@@ -183,14 +183,6 @@ describe('playground in Chromium', () => {
     }
   }, 30_000);
 
-  it('runs the gradient check on the current model and every parameter passes', async () => {
-    await page.getByTestId('grad-check').click();
-    const rows = page.getByTestId('check-result').locator('tr');
-    await expect.poll(() => rows.count(), { timeout: 20_000 }).toBe(7); // header + weights/biases of 3 Dense layers
-    const verdicts = await page.getByTestId('check-result').locator('td.ok, td.warn').allTextContents();
-    expect(verdicts).toEqual(Array(6).fill('✓ pass'));
-  }, 30_000);
-
   it('writes a screenshot', async () => {
     await mkdir(join(root, 'out'), { recursive: true });
     await page.screenshot({ path: SCREENSHOT, fullPage: true });
@@ -228,6 +220,25 @@ describe('playground in Chromium', () => {
     expect(manifest.weightsManifest[0].paths).toEqual(['weights.bin']);
     expect(tfjs.get('weights.bin')?.length).toBe(4 * parameters);
   }, 30_000);
+
+  it('runs the gradient check on a freshly seeded model after 40 steps, and every parameter passes', async () => {
+    // A fixed state (seed 1, 40 single steps from a reset), not wherever the pause above landed: the model's
+    // state then depends on timing, and a trained ReLU net can put a weight right at a kink, where a central
+    // difference measures the average of two slopes. With the state fixed, the check's numbers are the same on
+    // every run (printed below), so the test cannot flake on timing.
+    await page.getByTestId('reset').click();
+    await expect.poll(async () => page.getByTestId('steps').textContent()).toBe('0');
+    for (let k = 1; k <= 40; k++) {
+      await page.getByTestId('step').click();
+      await expect.poll(async () => page.getByTestId('steps').textContent()).toBe(String(k));
+    }
+    await page.getByTestId('grad-check').click();
+    const rows = page.getByTestId('check-result').locator('tr');
+    await expect.poll(() => rows.count(), { timeout: 20_000 }).toBe(7); // header + weights/biases of 3 Dense layers
+    console.log(`playground gradient check: ${(await page.getByTestId('check-result').locator('tr').allInnerTexts()).slice(1).join(' | ').replace(/\s+/g, ' ')}`);
+    const verdicts = await page.getByTestId('check-result').locator('td.ok, td.warn').allTextContents();
+    expect(verdicts).toEqual(Array(6).fill('✓ pass'));
+  }, 60_000);
 
   it('switches data sets and starts over', async () => {
     await page.getByTestId('dataset').selectOption('circles');
