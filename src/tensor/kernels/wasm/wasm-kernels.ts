@@ -1,4 +1,5 @@
 import type { MatmulKernels } from '../kernels.js';
+import { jsKernels } from '../js.js';
 import { MATMUL_WASM_BASE64 } from './matmul-bytes.js';
 import { GemmThreadPool, SHARED_MAX_PAGES, hardwareThreads, matmulSharedWasmBytes, threadsSupported } from './thread-pool.js';
 import { WasmUpdates } from './updates-kernels.js';
@@ -177,7 +178,14 @@ export class WasmKernels implements MatmulKernels {
     const aOff = this.workFloats * this.threadCount;
     const bOff = aOff + align4(aLen);
     const cOff = bOff + align4(bLen);
-    this.ensureFloats(cOff + size);
+    if (!this.ensureFloats(cOff + size)) {
+      // Larger than the linear memory can grow to (4 GiB at most, or what the engine grants): the plain-JS
+      // kernels work on the caller's arrays directly. For k = 1 the three layouts coincide, so the choice
+      // by strides is exact.
+      const js = sai === 1 ? jsKernels.matmulTransA : sbp === 1 && sbj === k ? jsKernels.matmulTransB : jsKernels.matmul;
+      js(a, b, out, m, k, n);
+      return;
+    }
     const heap = this.heap;
     heap.set(aLen === a.length ? a : a.subarray(0, aLen), aOff);
     heap.set(bLen === b.length ? b : b.subarray(0, bLen), bOff);
@@ -255,13 +263,23 @@ export class WasmKernels implements MatmulKernels {
     return v;
   }
 
-  /** Grows memory (whole pages) when `floats` do not fit; reuses it otherwise. */
-  private ensureFloats(floats: number): void {
+  /**
+   * Grows memory (whole pages) when `floats` do not fit; reuses it otherwise.
+   * @returns false when the memory cannot grow that far (the caller falls back to the js kernels)
+   */
+  private ensureFloats(floats: number): boolean {
     const memory = this.memory;
     const needed = floats * 4;
-    if (needed <= memory.buffer.byteLength) return;
-    memory.grow(Math.ceil((needed - memory.buffer.byteLength) / PAGE_BYTES));
+    if (needed <= memory.buffer.byteLength) return true;
+    if (needed > 2 ** 32) return false; // past what 32-bit addresses reach
+    try {
+      memory.grow(Math.ceil((needed - memory.buffer.byteLength) / PAGE_BYTES));
+    } catch (err) {
+      if (err instanceof RangeError) return false; // "Unable to grow instance memory"
+      throw err;
+    }
     this.heap = new Float32Array(memory.buffer);
     this.views.clear();
+    return true;
   }
 }
