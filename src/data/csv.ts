@@ -1,3 +1,4 @@
+import { checkOptions, checkString, quote } from '../core/validate.js';
 import { Tensor } from '../tensor/tensor.js';
 
 /** Options for {@link parseCsv}. */
@@ -46,6 +47,8 @@ interface CsvRecord {
   readonly line: number;
 }
 
+/** The largest finite float32. */
+const FLOAT32_MAX = 3.4028234663852886e38;
 const NUMBER = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/;
 const CLASS_INDEX = /^\d+$/;
 
@@ -59,6 +62,8 @@ const CLASS_INDEX = /^\d+$/;
  *   number of fields
  */
 export function parseCsv(text: string, options: CsvOptions = {}): CsvData {
+  checkString('parseCsv', 'text', text, true);
+  checkOptions('parseCsv', 'options', options);
   const where = `parseCsv: ${options.source ? `${options.source}: ` : ''}`;
   const delimiter = options.delimiter ?? ',';
   if (delimiter.length !== 1 || delimiter === '"' || delimiter === '\n' || delimiter === '\r') {
@@ -91,7 +96,8 @@ export function parseCsv(text: string, options: CsvOptions = {}): CsvData {
   if (headerOption === 'auto') {
     hasHeader =
       typeof labelOption === 'string' ||
-      records[0].fields.every((f, j) => j === labelIndex || !NUMBER.test(f.text.trim()));
+      // a header names columns: every feature field holds a letter (so `?,?,1` is a bad data row, not a header)
+      records[0].fields.every((f, j) => j === labelIndex || (!NUMBER.test(f.text.trim()) && /\p{L}/u.test(f.text)));
   } else {
     hasHeader = headerOption;
   }
@@ -118,7 +124,12 @@ export function parseCsv(text: string, options: CsvOptions = {}): CsvData {
         const what = s === '' ? 'is empty' : `'${f.text}' is not a number`;
         throw new RangeError(`${where}line ${f.line}, ${describe(j)}: ${what}`);
       }
-      x.data[i * nFeatures + k++] = Number(s);
+      const v = Number(s);
+      if (Math.abs(v) > FLOAT32_MAX) {
+        // a Float32Array would hold ±Infinity (while the text 'Infinity' itself is refused)
+        throw new RangeError(`${where}line ${f.line}, ${describe(j)}: ${quote(s)} is outside the float32 range (±3.4e38)`);
+      }
+      x.data[i * nFeatures + k++] = v;
     });
   });
 
@@ -139,6 +150,15 @@ export function parseCsv(text: string, options: CsvOptions = {}): CsvData {
       y[i] = Number(s);
     });
   } else {
+    const number = labelTexts.findIndex((s) => NUMBER.test(s));
+    if (number >= 0) {
+      // sorting '0', '1', '10', '2', 'x' as names would silently renumber every numeric class
+      const text = labelTexts.findIndex((s) => !NUMBER.test(s));
+      throw new RangeError(
+        `${where}${describe(labelIndex)} mixes numbers (${quote(labelTexts[number])} on line ${labelFields[number].line}) and text ` +
+          `(${quote(labelTexts[text])} on line ${labelFields[text].line}): labels must be all class indices or all class names`,
+      );
+    }
     classNames = [...new Set(labelTexts)].sort();
     const index = new Map(classNames.map((name, c) => [name, c]));
     labelTexts.forEach((s, i) => (y[i] = index.get(s) as number));

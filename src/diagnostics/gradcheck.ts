@@ -1,4 +1,5 @@
 import { Random } from '../core/random.js';
+import { checkInteger, checkOptions, checkPositive, checkSeed } from '../core/validate.js';
 import type { Layer } from '../layers/layer.js';
 import type { Labels } from '../core/labels.js';
 import type { Loss } from '../losses/loss.js';
@@ -69,8 +70,12 @@ export function checkGradients(
   targets: readonly GradCheckTarget[],
   options: GradCheckOptions = {},
 ): GradCheckReport {
-  const epsilon = options.epsilon ?? 1e-3;
-  if (!(epsilon > 0)) throw new RangeError(`checkGradients: epsilon must be > 0, got ${epsilon}`);
+  const op = 'checkGradients';
+  checkOptions(op, 'options', options, ['epsilon', 'seed', 'maxElementsPerTensor', 'training']);
+  const epsilon = checkPositive(op, 'epsilon', options.epsilon ?? 1e-3);
+  // ≥ 1: a check of 0 elements (or NaN of them) would pass while checking nothing
+  if (options.maxElementsPerTensor !== undefined) checkInteger(op, 'maxElementsPerTensor', options.maxElementsPerTensor, { min: 1 });
+  if (options.seed !== undefined) checkSeed(op, 'seed', options.seed);
   const entries: GradCheckEntry[] = [];
   for (const target of targets) {
     const { values, analytic, name } = target;

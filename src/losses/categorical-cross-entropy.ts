@@ -27,6 +27,8 @@ export class CategoricalCrossEntropy implements Loss {
     assertFinite(yPred, `${op}: predictions`);
     validateLabels(op, yPred, yTrue);
     const [batch, classes] = yPred.shape;
+    // the mean over no rows is 0/0: an error, not a NaN loss
+    if (batch === 0) throw new RangeError(`${op}: predictions have no rows (shape ${yPred.shapeString()})`);
     const p = yPred.data;
     let total = 0;
     if (yTrue instanceof Tensor) {

@@ -1,10 +1,10 @@
 import { Random, randomFor } from '../core/random.js';
 import { shuffleInPlace } from '../data/shuffle.js';
 import type { Labels } from '../core/labels.js';
-import type { Tensor } from '../tensor/tensor.js';
+import { Tensor } from '../tensor/tensor.js';
 import { BatchBuffers } from './batches.js';
 import type { Metric } from '../metrics/metric.js';
-import { checkInteger, checkSeed } from '../core/validate.js';
+import { checkBoolean, checkFunction, checkInstance, checkInteger, checkOptions, checkSeed, invalid } from '../core/validate.js';
 import { checkDataset } from './validate.js';
 
 /** What one training step reports to the loop. */
@@ -28,6 +28,11 @@ export interface TrainingTarget {
   step(x: Tensor, y: Labels): StepResult;
   /** How many outputs per row the model gives for inputs shaped like x; throws (naming the op) if x does not fit. */
   outputWidth(x: Tensor): number;
+  /**
+   * Throws unless every value of the dataset is usable: x finite, targets valid for the compiled loss.
+   * `what` names the data in messages (`'training data'`, `'validationData'`).
+   */
+  checkData(x: Tensor, y: Labels, what: string, outputs: number): void;
   /** Loss and metric on held-out data, in inference mode. */
   evaluate(x: Tensor, y: Labels): { readonly loss: number; readonly accuracy: number };
 }
@@ -55,6 +60,8 @@ export interface EpochLog {
   readonly valLoss?: number;
   /** Metric on `validationData` after the epoch (only when validation data is given). */
   readonly valAccuracy?: number;
+  /** Set when the epoch's loss is diverging (see `FitOptions.stopOnDivergence`): what happened and what to do. */
+  readonly warning?: string;
 }
 
 /** Options for {@link Sequential.fit}. */
@@ -77,6 +84,15 @@ export interface FitOptions {
    * run's bit for bit. Default 0.
    */
   initialEpoch?: number;
+  /**
+   * When an epoch's mean loss grows past {@link DIVERGENCE_FACTOR} (4) times the loss of the first batch
+   * — finite, but exploding — the epoch's log gets a `warning`. With `stopOnDivergence` (the default)
+   * training stops after {@link DIVERGENCE_PATIENCE} (10) such epochs in a row, or at once when the loss
+   * reaches {@link DIVERGENCE_STOP_FACTOR} (1000) times the first batch's; `fit` then returns normally
+   * (check `history.at(-1).warning`). `false` keeps training and only warns. (A loss or parameter that
+   * becomes NaN/Infinity is always an error, and the step that caused it is undone.)
+   */
+  stopOnDivergence?: boolean;
   /** Scored after every epoch into `valLoss` / `valAccuracy`. */
   validationData?: ValidationData;
   /** Called after every epoch; return `false` to stop training early. */
@@ -127,21 +143,39 @@ export type History = EpochLog[];
  */
 export function* fitSteps(op: string, model: TrainingTarget, x: Tensor, y: Labels, options: FitOptions): Generator<void, History, void> {
   const { metric } = model;
+  checkOptions(op, 'options', options, FIT_OPTIONS);
   const epochs = checkInteger(op, 'epochs', options.epochs ?? 1, { min: 1 });
   const initialEpoch = checkInteger(op, 'initialEpoch', options.initialEpoch ?? 0, { min: 0 });
   if (initialEpoch >= epochs) {
     throw new RangeError(`${op}: initialEpoch (${initialEpoch}) must be below epochs (${epochs}): nothing would be trained`);
   }
   const batchSizeOption = checkInteger(op, 'batchSize', options.batchSize ?? 32, { min: 1 });
-  const shuffle = options.shuffle ?? true;
+  const shuffle = checkBoolean(op, 'shuffle', options.shuffle ?? true);
+  const stopOnDivergence = checkBoolean(op, 'stopOnDivergence', options.stopOnDivergence ?? true);
+  for (const name of ['onEpochEnd', 'onBatchEnd'] as const) {
+    if (options[name] !== undefined) checkFunction(op, name, options[name]);
+  }
+  const signal = options.signal;
+  if (signal !== undefined && (signal === null || typeof signal !== 'object' || typeof signal.aborted !== 'boolean')) {
+    invalid(op, 'signal', 'an AbortSignal (an object with a boolean aborted)', signal, true);
+  }
+  checkInstance(op, 'x', x, Tensor, 'a Tensor');
+  if (!(y instanceof Tensor || y instanceof Int32Array || Array.isArray(y))) {
+    invalid(op, 'y', 'class indices (an Int32Array or an array) or a targets Tensor', y, true);
+  }
   const outputs = model.outputWidth(x);
   checkDataset(op, 'x', x, y, outputs);
   let validation: { x: Tensor; y: Labels } | null = null;
   if (options.validationData !== undefined) {
-    const v = options.validationData;
-    validation = Array.isArray(v) ? { x: v[0], y: v[1] } : (v as { x: Tensor; y: Labels });
+    validation = readValidationData(op, options.validationData);
     checkDataset(op, 'validationData', validation.x, validation.y, outputs);
+    if (validation.x.cols !== x.cols) {
+      throw new RangeError(`${op}: validationData x ${validation.x.shapeString()} does not match x ${x.shapeString()}: every row needs ${x.cols} values`);
+    }
   }
+  // every value, before any weight changes (a NaN in row 50 000 must not surface after an epoch of updates)
+  model.checkData(x, y, 'training data', outputs);
+  if (validation !== null) model.checkData(validation.x, validation.y, 'validationData', outputs);
   // metrics that derive a setting from the data (regression accuracy's precision) fix it from the training set
   metric.prepare?.(y);
 
@@ -154,6 +188,8 @@ export function* fitSteps(op: string, model: TrainingTarget, x: Tensor, y: Label
   const shuffleSeed = shuffle ? (options.seed ?? randomFor(undefined).nextUint32()) : 0;
   const buffers = new BatchBuffers(x, y);
   const history: History = [];
+  let startLoss = Number.NaN; // the first batch's loss: the model as it was when fit was called
+  let divergingEpochs = 0; // consecutive
 
   for (let epoch = initialEpoch + 1; epoch <= epochs; epoch++) {
     if (shuffle) {
@@ -181,6 +217,7 @@ export function* fitSteps(op: string, model: TrainingTarget, x: Tensor, y: Label
         );
       }
       const batchLoss = result.loss;
+      if (Number.isNaN(startLoss)) startLoss = batchLoss;
       lossSum += batchLoss * size;
       penaltySum += result.regularizationLoss;
       // The predictions the loss was computed on (before the update), still in the last layer's buffer.
@@ -194,10 +231,65 @@ export function* fitSteps(op: string, model: TrainingTarget, x: Tensor, y: Label
       const v = model.evaluate(validation.x, validation.y);
       log = { ...log, valLoss: v.loss, valAccuracy: v.accuracy };
     }
+    const ratio = log.loss / startLoss;
+    divergingEpochs = startLoss > 0 && ratio > DIVERGENCE_FACTOR ? divergingEpochs + 1 : 0;
+    const stop = stopOnDivergence && divergingEpochs > 0 && (divergingEpochs >= DIVERGENCE_PATIENCE || ratio >= DIVERGENCE_STOP_FACTOR);
+    if (divergingEpochs > 0) {
+      log = {
+        ...log,
+        warning:
+          `the loss is diverging: ${formatLoss(log.loss)} in epoch ${epoch} is ${formatLoss(ratio)}× the ${formatLoss(startLoss)} of the first batch` +
+          `${divergingEpochs > 1 ? ` (${divergingEpochs} epochs in a row)` : ''}${stop ? '; training stopped (stopOnDivergence)' : ''}. Lower the learning rate.`,
+      };
+    }
     history.push(log);
     if (options.onEpochEnd?.(log) === false) break;
+    if (stop) break;
   }
   return history;
+}
+
+/**
+ * An epoch whose mean loss exceeds this many times the loss of the first batch is diverging: training made
+ * the model far worse than it was when `fit` was called. Its log gets a `warning`.
+ */
+export const DIVERGENCE_FACTOR = 4;
+/**
+ * With `stopOnDivergence`, training stops after this many diverging epochs in a row — not after the first:
+ * a high but workable learning rate can spike the loss for a few epochs and recover (AdaGrad at the book's
+ * learning rate 1 on the spiral data goes 1.10 → 10.4 by epoch 4 and ends at 0.72).
+ */
+export const DIVERGENCE_PATIENCE = 10;
+/** … or at once when the loss reaches this many times the first batch's: no run recovers from that. */
+export const DIVERGENCE_STOP_FACTOR = 1000;
+
+function formatLoss(v: number): string {
+  return Math.abs(v) >= 1e4 || (v !== 0 && Math.abs(v) < 1e-3) ? v.toExponential(2) : String(Number(v.toPrecision(3)));
+}
+
+/** Every option `fit` and `fitAsync` read; anything else is a typo and is refused. */
+const FIT_OPTIONS = [
+  'epochs', 'batchSize', 'shuffle', 'seed', 'initialEpoch', 'validationData', 'onEpochEnd', 'onBatchEnd', 'signal',
+  'stopOnDivergence', 'yieldEveryMs',
+];
+
+/** `[x, y]` or `{ x, y }`, checked. */
+function readValidationData(op: string, v: unknown): { x: Tensor; y: Labels } {
+  const expected = '[x, y] or { x, y } with x a Tensor';
+  let pair: { x: unknown; y: unknown };
+  if (Array.isArray(v)) {
+    if (v.length !== 2) invalid(op, 'validationData', expected, v, true);
+    pair = { x: v[0], y: v[1] };
+  } else if (v !== null && typeof v === 'object' && 'x' in v && 'y' in v) {
+    pair = v as { x: unknown; y: unknown };
+  } else {
+    invalid(op, 'validationData', expected, v, true);
+  }
+  checkInstance(op, 'validationData x', pair.x, Tensor, 'a Tensor');
+  if (!(pair.y instanceof Tensor || pair.y instanceof Int32Array || Array.isArray(pair.y))) {
+    invalid(op, 'validationData y', 'class indices (an Int32Array or an array) or a targets Tensor', pair.y, true);
+  }
+  return pair as { x: Tensor; y: Labels };
 }
 
 /** Runs the shared loop to the end without pausing: the synchronous `Sequential.fit`. */

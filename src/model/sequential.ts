@@ -11,7 +11,7 @@ import { fitModelAsync, type FitAsyncOptions } from './fit-async.js';
 import { layersFromJSON, modelToJSON, restoreTraining, type ModelJSON, type SaveOptions } from './serialization.js';
 import { formatSummary, summarize, type InputShape } from './summary.js';
 import { checkDataset } from './validate.js';
-import { checkInteger, checkOptions } from '../core/validate.js';
+import { checkHasMethods, checkInstance, checkInteger, checkOptions, invalid } from '../core/validate.js';
 
 /** Options for {@link Sequential.compile}. */
 export interface CompileOptions {
@@ -79,6 +79,33 @@ function labelRange(y: Labels, start: number, size: number): Labels {
   return y instanceof Int32Array ? y.subarray(start, start + size) : y.slice(start, start + size);
 }
 
+/** Which model each optimizer trains (set by `compile`): one optimizer cannot serve two models. */
+const optimizerOwners = new WeakMap<object, Sequential>();
+
+/** Index of the first NaN or ±Infinity in `d`, or −1. A branch-free scan first (x·0 is 0 only for finite x). */
+function firstNonFinite(d: Float32Array): number {
+  let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+  const n4 = d.length & ~3;
+  let i = 0;
+  for (; i < n4; i += 4) {
+    s0 += d[i] * 0;
+    s1 += d[i + 1] * 0;
+    s2 += d[i + 2] * 0;
+    s3 += d[i + 3] * 0;
+  }
+  for (; i < d.length; i++) s0 += d[i] * 0;
+  if (s0 + s1 + s2 + s3 === 0) return -1;
+  for (let j = 0; j < d.length; j++) if (d[j] - d[j] !== 0) return j;
+  return -1;
+}
+
+/** Throws unless `y` is targets a plain-JS caller could mean: an Int32Array, an array of numbers or a Tensor. */
+function checkLabels(op: string, name: string, y: unknown): void {
+  if (!(y instanceof Tensor || y instanceof Int32Array || Array.isArray(y))) {
+    invalid(op, name, 'class indices (an Int32Array or an array) or a targets Tensor', y, true);
+  }
+}
+
 const TRAINING: ForwardOptions = Object.freeze({ training: true });
 const INFERENCE: ForwardOptions = Object.freeze({ training: false });
 
@@ -105,6 +132,8 @@ export class Sequential {
   /** The declared or first-seen shape of one example; see {@link Sequential.inputShape}. */
   private exampleShape: readonly number[] | null = null;
   private readonly shapeDeclared: boolean;
+  /** Parameter values before the current update, to undo one that turns a parameter non-finite. */
+  private undo: Float32Array[] = [];
 
   constructor(layers: readonly Layer[], options: SequentialOptions = {}) {
     if (layers.length === 0) throw new RangeError('Sequential: needs at least one layer');
@@ -215,17 +244,22 @@ export class Sequential {
    */
   compile(options: CompileOptions): this {
     const op = 'Sequential.compile';
-    if (options === null || typeof options !== 'object') throw new TypeError(`${op}: expects { loss, optimizer }`);
-    const { loss, optimizer } = options;
-    if (!loss || typeof loss.forward !== 'function' || typeof loss.backward !== 'function') {
-      throw new TypeError(`${op}: loss must be a Loss (with forward and backward), got ${String(loss)}`);
-    }
-    if (!optimizer || typeof optimizer.step !== 'function') {
-      throw new TypeError(`${op}: optimizer must be an Optimizer (with step), got ${String(optimizer)}`);
+    if (options === undefined) invalid(op, 'options', 'an object { loss, optimizer, metric? }', options, true);
+    checkOptions(op, 'options', options, ['loss', 'optimizer', 'metric']);
+    const loss = checkHasMethods<Loss>(op, 'loss', options.loss, ['forward', 'backward'], 'a Loss');
+    const optimizer = checkHasMethods<Optimizer>(op, 'optimizer', options.optimizer, ['step'], 'an Optimizer');
+    const owner = optimizerOwners.get(optimizer);
+    if (owner !== undefined && owner !== this) {
+      throw new Error(
+        `${op}: this ${optimizer.name ?? 'optimizer'} already trains another model; one optimizer per model (shared, their step counts and learning-rate decay would mix)`,
+      );
     }
     const metric = options.metric ?? defaultMetricFor(loss);
+    if (options.metric !== undefined) checkHasMethods(op, 'metric', options.metric, ['compute'], 'a Metric');
+    optimizerOwners.set(optimizer, this);
     this.compiled = { loss, optimizer, metric };
     this.trainable = this.parameters();
+    this.undo = [];
     return this;
   }
 
@@ -259,6 +293,8 @@ export class Sequential {
   /** The step behind `trainStep` and the fit loop; reports the loss, penalty and predictions it used. */
   private step(x: Tensor, y: Labels, op: string): StepResult {
     const { loss, optimizer } = this.compiledFor(op);
+    checkInstance(op, 'x', x, Tensor, 'a Tensor');
+    checkLabels(op, 'y', y);
     const yPred = this.forward(x, TRAINING);
     const value = loss.forward(yPred, y);
     if (!Number.isFinite(value)) {
@@ -269,8 +305,68 @@ export class Sequential {
     result.regularizationLoss = this.regularizationLoss();
     result.predictions = yPred;
     this.backpropagate(yPred, y, loss, false); // dL/dx of the data is not needed
-    optimizer.step(this.trainable);
+    this.updateOrUndo(optimizer, op);
     return result;
+  }
+
+  /**
+   * `optimizer.step`, then a check that every parameter is still finite. An update that overflows (a
+   * learning rate too high, an exploding gradient) is undone — parameters and optimizer state go back to
+   * their values before it, the last finite ones — and an error names the first parameter it broke. The
+   * copy and the scan cost about what the optimizer's own pass does; see the README.
+   */
+  private updateOrUndo(optimizer: Optimizer, op: string): void {
+    const params = this.trainable;
+    const canRollBack = typeof optimizer.checkpoint === 'function' && typeof optimizer.rollback === 'function';
+    if (this.undo.length !== params.length) this.undo = params.map((p) => new Float32Array(p.value.size));
+    for (let i = 0; i < params.length; i++) this.undo[i].set(params[i].value.data);
+    if (canRollBack) optimizer.checkpoint(params);
+    optimizer.step(params);
+    for (let i = 0; i < params.length; i++) {
+      const bad = firstNonFinite(params[i].value.data);
+      if (bad < 0) continue;
+      const p = params[i];
+      const value = p.value.data[bad];
+      const gradBad = firstNonFinite(p.grad.data);
+      for (let j = 0; j < params.length; j++) params[j].value.data.set(this.undo[j]);
+      if (canRollBack) optimizer.rollback(params);
+      const cause =
+        gradBad >= 0
+          ? `its gradient holds ${p.grad.data[gradBad]} at index ${gradBad}`
+          : `its gradient was finite, the update overflowed`;
+      throw new RangeError(
+        `${op}: the ${optimizer.name ?? 'optimizer'} update made ${p.name} non-finite (${value} at index ${bad}; ${cause}). ` +
+          `The step was undone: parameters${canRollBack ? ' and optimizer state' : ''} are as before it, the last finite values. ` +
+          'Lower the learning rate or scale the data.',
+      );
+    }
+  }
+
+  /**
+   * Every value of a dataset checked before training changes anything: x finite, and the targets valid for
+   * the compiled loss (one-hot rows that are distributions, finite regression targets, …) — found by
+   * scoring them with the loss against a constant prediction, in chunks, so only the loss's own rules apply.
+   */
+  private checkData(x: Tensor, y: Labels, op: string, what: string, outputs: number): void {
+    const { loss } = this.compiledFor(op);
+    const bad = firstNonFinite(x.data);
+    if (bad >= 0) {
+      const row = Math.floor(bad / x.cols);
+      throw new RangeError(`${op}: ${what} x holds ${x.data[bad]} at row ${row}, column ${bad - row * x.cols} (of ${x.shapeString()}); every input must be finite`);
+    }
+    const chunk = Math.min(x.rows, 1024);
+    const constant = new Tensor([chunk, outputs]);
+    constant.data.fill(outputs > 1 ? 1 / outputs : 0.5);
+    for (let start = 0; start < x.rows; start += chunk) {
+      const size = Math.min(chunk, x.rows - start);
+      const predictions = size === chunk ? constant : rowRange(constant, 0, size);
+      try {
+        loss.forward(predictions, labelRange(y, start, size));
+      } catch (err) {
+        const message = (err as Error).message.replace(/row (\d+)/, (_, r) => `row ${start + Number(r)}`).replace(/at index (\d+)/, (_, r) => `at index ${start + Number(r)}`);
+        throw new RangeError(`${op}: ${what} targets: ${message}`, { cause: err });
+      }
+    }
   }
 
   /** The view of this model the shared fit loop works through (see `TrainingTarget`). */
@@ -283,6 +379,7 @@ export class Sequential {
       },
       step: (x, y) => this.step(x, y, 'Sequential.trainStep'),
       outputWidth: (x) => this.outputWidth(x, op),
+      checkData: (x, y, what, outputs) => this.checkData(x, y, op, what, outputs),
       evaluate: (x, y) => this.evaluate(x, y),
     };
   }
@@ -319,7 +416,8 @@ export class Sequential {
     const op = 'Sequential.evaluate';
     const { loss, metric } = this.compiledFor(op);
     const batchSize = inferenceBatchSize(op, options);
-    if (!(x instanceof Tensor)) throw new TypeError(`${op}: x inputs must be a Tensor`);
+    checkInstance(op, 'x', x, Tensor, 'a Tensor (e.g. Tensor.fromArray([[…]]))');
+    checkLabels(op, 'y', y);
     let lossSum = 0;
     let metricSum = 0;
     this.forwardInChunks(x, batchSize, (yPred, start) => {
@@ -391,6 +489,7 @@ export class Sequential {
    */
   predict(x: Tensor, options: InferenceOptions = {}): Tensor {
     const batchSize = inferenceBatchSize('Sequential.predict', options);
+    checkInstance('Sequential.predict', 'x', x, Tensor, 'a Tensor (e.g. Tensor.fromArray([[…]]))');
     if (x.rows <= batchSize) return this.forward(x, INFERENCE).clone();
     let result: Tensor | null = null;
     this.forwardInChunks(x, batchSize, (out, start) => {
@@ -400,11 +499,20 @@ export class Sequential {
     return result as unknown as Tensor;
   }
 
-  /** The index of the highest output of each row of `predict(x)` (computed in chunks, like `predict`). */
+  /**
+   * The class of each row of `predict(x)` (computed in chunks, like `predict`): the index of the highest
+   * output — or, for a model with a single output (a Sigmoid unit for a yes/no question), 1 when it is
+   * above 0.5 and 0 otherwise, as Keras's `predict_classes` did (argmax of one column would always be 0).
+   */
   predictClasses(x: Tensor, options: InferenceOptions = {}): Int32Array {
     const batchSize = inferenceBatchSize('Sequential.predictClasses', options);
+    checkInstance('Sequential.predictClasses', 'x', x, Tensor, 'a Tensor (e.g. Tensor.fromArray([[…]]))');
     const classes = new Int32Array(x.rows);
     this.forwardInChunks(x, batchSize, (out, start) => {
+      if (out.cols === 1) {
+        for (let i = 0; i < out.rows; i++) classes[start + i] = out.data[i] > 0.5 ? 1 : 0;
+        return;
+      }
       for (let i = 0; i < out.rows; i++) classes[start + i] = argmaxRow(out, i);
     });
     return classes;

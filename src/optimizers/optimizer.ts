@@ -59,6 +59,8 @@ export abstract class Optimizer {
   /** Slots that can never be negative (running sums or averages of g²); a snapshot with a negative one is refused. */
   protected readonly nonNegativeSlots: readonly string[] = [];
   private readonly state = new Map<Tensor, Float32Array[]>();
+  /** What {@link Optimizer.checkpoint} copied aside. */
+  private readonly saved = { iterations: 0, slots: new Map<Tensor, Float32Array[]>(), absent: new Set<Tensor>() };
 
   protected constructor(op: string, learningRate: number, decay: number) {
     this.learningRate = checkNumber(op, 'learningRate', learningRate, { min: 0 });
@@ -169,6 +171,41 @@ export abstract class Optimizer {
       const slots = this.slotsFor(p.value);
       this.slotNames.forEach((slot, s) => slots[s].set(state.slots[slot][i]));
     });
+  }
+
+  /**
+   * Copies the state of `params` (and the step count) aside, so the next {@link Optimizer.rollback} can
+   * undo one `step` exactly. `Sequential` does this before every update, to undo a step that made a
+   * parameter non-finite. Reuses its buffers: allocates only the first time.
+   */
+  checkpoint(params: readonly Parameter[]): void {
+    this.saved.iterations = this.iterations;
+    for (const p of params) {
+      let copy = this.saved.slots.get(p.value);
+      if (copy === undefined) {
+        // allocated on the first checkpoint, even before the state exists, so later steps allocate nothing
+        copy = this.slotNames.map(() => new Float32Array(p.value.size));
+        this.saved.slots.set(p.value, copy);
+      }
+      const live = this.state.get(p.value);
+      if (live === undefined) {
+        this.saved.absent.add(p.value); // no state yet: rollback removes what the step creates
+        continue;
+      }
+      this.saved.absent.delete(p.value);
+      for (let s = 0; s < live.length; s++) copy[s].set(live[s]);
+    }
+  }
+
+  /** Restores the state {@link Optimizer.checkpoint} saved for `params`, and its step count. */
+  rollback(params: readonly Parameter[]): void {
+    this.iterations = this.saved.iterations;
+    for (const p of params) {
+      const copy = this.saved.slots.get(p.value);
+      const live = this.state.get(p.value);
+      if (copy === undefined || this.saved.absent.has(p.value)) this.state.delete(p.value);
+      else if (live !== undefined) for (let s = 0; s < live.length; s++) live[s].set(copy[s]);
+    }
   }
 
   /** Forgets all state and sets `iterations` back to 0. */

@@ -114,13 +114,21 @@ export class Tensor {
    * @throws if rows have different lengths
    */
   static fromArray(values: readonly (readonly number[])[]): Tensor {
+    if (!Array.isArray(values)) throw new TypeError(`Tensor.fromArray: values must be an array of rows, got ${describe(values)}`);
     const rows = values.length;
     const cols = rows === 0 ? 0 : values[0].length;
     const t = new Tensor([rows, cols]);
     for (let i = 0; i < rows; i++) {
       const row = values[i];
+      if (!Array.isArray(row) && !(row instanceof Float32Array || row instanceof Float64Array || row instanceof Int32Array)) {
+        throw new TypeError(`Tensor.fromArray: row ${i} must be an array of numbers, got ${describe(row)}`);
+      }
       if (row.length !== cols) {
         throw new RangeError(`Tensor.fromArray: row ${i} has ${row.length} values, row 0 has ${cols}`);
+      }
+      for (let j = 0; j < cols; j++) {
+        // null, '2' or true would silently become 0, 2 or 1 in a Float32Array
+        if (typeof row[j] !== 'number') throw new TypeError(`Tensor.fromArray: element [${i}][${j}] must be a number, got ${describe(row[j])}`);
       }
       t.data.set(row, i * cols);
     }

@@ -140,12 +140,12 @@ describe('Sequential.fit', () => {
       calls = 0;
       override forward(yPred: Tensor, yTrue: Labels): number {
         this.calls++;
-        return this.calls === 8 ? Number.NaN : super.forward(yPred, yTrue);
+        return this.calls === 9 ? Number.NaN : super.forward(yPred, yTrue);
       }
     }
     const model = spiralModel(new Adam());
     model.compile({ loss: new FlakyLoss(), optimizer: new Adam() });
-    // 300 rows / 100 per batch = 3 steps per epoch: call 8 is epoch 3, step 2
+    // call 1 checks the targets before training; 300 rows / 100 per batch = 3 steps per epoch: call 9 is epoch 3, step 2
     expect(() => model.fit(data.x, data.y, { epochs: 5, batchSize: 100 })).toThrow(
       'Sequential.fit: training stopped at epoch 3 of 5, step 2 of 3 (batch of 100 rows): Sequential.trainStep: CategoricalCrossEntropy loss is NaN',
     );
