@@ -5,9 +5,10 @@
  * fresh machine without fonts draws the same picture (resvg would silently drop text it has no font for).
  */
 import { createRequire } from 'node:module';
-import { Resvg } from '@resvg/resvg-js';
-import * as vega from 'vega';
-import { compile, type TopLevelSpec } from 'vega-lite';
+import type { TopLevelSpec } from 'vega-lite';
+
+// vega, vega-lite and resvg are imported on first use, not at start-up: together they take about a second
+// to load, and a script that draws its picture after training should start printing before that.
 
 const require = createRequire(import.meta.url);
 
@@ -51,6 +52,7 @@ export interface RenderOptions {
 /** Compiles a Vega-Lite spec (with the shared theme merged under it) to an SVG string. */
 export async function chartSvg(spec: TopLevelSpec): Promise<string> {
   const themed = { ...THEME, ...spec, config: deepMerge(THEME.config, (spec as { config?: object }).config ?? {}) } as TopLevelSpec;
+  const [vega, { compile }] = await Promise.all([import('vega'), import('vega-lite')]);
   const view = new vega.View(vega.parse(compile(themed).spec), { renderer: 'none' });
   try {
     return await view.toSVG();
@@ -60,7 +62,8 @@ export async function chartSvg(spec: TopLevelSpec): Promise<string> {
 }
 
 /** Rasterises an SVG to PNG with the shipped font (system fonts are not consulted). */
-export function svgToPng(svg: string, options: RenderOptions = {}): Buffer {
+export async function svgToPng(svg: string, options: RenderOptions = {}): Promise<Buffer> {
+  const { Resvg } = await import('@resvg/resvg-js');
   const resvg = new Resvg(svg, {
     font: { fontFiles: FONT_FILES, loadSystemFonts: false, defaultFontFamily: FONT_FAMILY },
     fitTo: { mode: 'zoom', value: options.scale ?? 1.5 },
@@ -71,7 +74,7 @@ export function svgToPng(svg: string, options: RenderOptions = {}): Buffer {
 
 /** A Vega-Lite spec as an encoded PNG. */
 export async function renderChart(spec: TopLevelSpec, options: RenderOptions = {}): Promise<Buffer> {
-  return svgToPng(await chartSvg(spec), options);
+  return await svgToPng(await chartSvg(spec), options);
 }
 
 function deepMerge(base: object, over: object): object {

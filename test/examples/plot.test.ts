@@ -37,14 +37,14 @@ const texts = (svg: string): string[] => [...svg.matchAll(/<text[^>]*>([^<]*)<\/
 describe('svgToPng', () => {
   const svg = '<svg xmlns="http://www.w3.org/2000/svg" width="200" height="40"><text x="4" y="30" font-family="DejaVu Sans" font-size="24">Hello, 0.92</text></svg>';
 
-  it('rasterises text with the font shipped in dejavu-fonts-ttf (not the system’s)', () => {
-    const png = PNG.sync.read(svgToPng(svg, { scale: 1 }));
+  it('rasterises text with the font shipped in dejavu-fonts-ttf (not the system’s)', async () => {
+    const png = PNG.sync.read(await svgToPng(svg, { scale: 1 }));
     expect([png.width, png.height]).toEqual([200, 40]);
     expect(inkIn(png, 0, 0, 200, 40)).toBeGreaterThan(150);
   });
 
-  it('falls back to the shipped font for a family it does not have, never a blank', () => {
-    const png = PNG.sync.read(svgToPng(svg.replace('DejaVu Sans', 'No Such Font'), { scale: 1 }));
+  it('falls back to the shipped font for a family it does not have, never a blank', async () => {
+    const png = PNG.sync.read(await svgToPng(svg.replace('DejaVu Sans', 'No Such Font'), { scale: 1 }));
     expect(inkIn(png, 0, 0, 200, 40)).toBeGreaterThan(150);
   });
 });
