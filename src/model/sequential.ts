@@ -6,6 +6,7 @@ import { defaultMetricFor } from '../metrics/default-metric.js';
 import type { Metric } from '../metrics/metric.js';
 import type { Optimizer } from '../optimizers/optimizer.js';
 import { Tensor } from '../tensor/tensor.js';
+import { firstNonFinite } from '../tensor/ops.js';
 import { fitModel, type FitOptions, type History, type StepResult, type TrainingTarget } from './fit.js';
 import { fitModelAsync, type FitAsyncOptions } from './fit-async.js';
 import { layersFromJSON, modelToJSON, restoreTraining, type ModelJSON, type SaveOptions } from './serialization.js';
@@ -82,22 +83,6 @@ function labelRange(y: Labels, start: number, size: number): Labels {
 /** Which model each optimizer trains (set by `compile`): one optimizer cannot serve two models. */
 const optimizerOwners = new WeakMap<object, Sequential>();
 
-/** Index of the first NaN or ±Infinity in `d`, or −1. A branch-free scan first (x·0 is 0 only for finite x). */
-function firstNonFinite(d: Float32Array): number {
-  let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
-  const n4 = d.length & ~3;
-  let i = 0;
-  for (; i < n4; i += 4) {
-    s0 += d[i] * 0;
-    s1 += d[i + 1] * 0;
-    s2 += d[i + 2] * 0;
-    s3 += d[i + 3] * 0;
-  }
-  for (; i < d.length; i++) s0 += d[i] * 0;
-  if (s0 + s1 + s2 + s3 === 0) return -1;
-  for (let j = 0; j < d.length; j++) if (d[j] - d[j] !== 0) return j;
-  return -1;
-}
 
 /** Throws unless `y` is targets a plain-JS caller could mean: an Int32Array, an array of numbers or a Tensor. */
 function checkLabels(op: string, name: string, y: unknown): void {
