@@ -226,3 +226,39 @@ describe.skipIf(!wasmSimdSupported())('WebAssembly direct convolution', () => {
     );
   });
 });
+
+describe.skipIf(!wasmSimdSupported())('WebAssembly direct convolution on worker threads', () => {
+  it('gives the same bits with 1, 2 and 3 threads (images split across threads; dL/dW summed by fixed groups)', async () => {
+    const one = new WasmConvKernels();
+    const many = [2, 3].map((n) => {
+      const k = new WasmConvKernels();
+      k.setThreads(n);
+      return k;
+    });
+    if (many[0].threads === 1) return; // no shared memory / workers here: nothing to compare
+    const g = windowGeometry('test', 'kernel', [7, 9, 8, 8], [3, 2], [1, 2], 'valid');
+    const F = 16;
+    const K = 3 * 2 * 8;
+    const x = values(inSize(g), 1, false);
+    const w = values(K * F, 2, false);
+    const b = values(F, 3, false);
+    const dy = values(outPixels(g) * F, 4, false);
+    const run = (k: WasmConvKernels) => {
+      const y = new Float32Array(outPixels(g) * F);
+      const dwb = new Float32Array((K + 1) * F);
+      const dx = new Float32Array(inSize(g));
+      k.direct.forward(x, g, w, b, y, F);
+      k.direct.backwardFilter(x, g, dy, dwb, F);
+      k.direct.backwardInput(dy, g, w, dx, F);
+      return [y, dwb, dx];
+    };
+    for (const k of many) run(k); // starts the workers
+    for (let i = 0; i < 200 && many.some((k) => k.readyWorkers < k.threads - 1); i++) await new Promise((r) => setTimeout(r, 10));
+    const expected = run(one);
+    for (const k of many) {
+      expect(k.readyWorkers, `${k.threads} threads: workers ready`).toBe(k.threads - 1);
+      run(k).forEach((a, i) => expectSame(a, expected[i], `${k.threads} threads, output ${i}`));
+      k.dispose();
+    }
+  });
+});

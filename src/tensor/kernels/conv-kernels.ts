@@ -73,7 +73,9 @@ let wasmConv: WasmConvKernels | null = null;
  * that keep float64.
  */
 export function convKernels(): ConvKernels {
-  if (!(getKernels() instanceof WasmKernels)) return jsConvKernels;
+  const kernels = getKernels();
+  if (!(kernels instanceof WasmKernels)) return jsConvKernels;
   wasmConv ??= new WasmConvKernels();
+  wasmConv.setThreads(kernels.threads); // as many threads as the matrix products (setThreads)
   return wasmConv;
 }

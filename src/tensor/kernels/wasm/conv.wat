@@ -32,7 +32,7 @@
         (br $s))))
 
   ;; dst[0..n) += src[0..n)
-  (func $accumulate (param $src i32) (param $dst i32) (param $n i32)
+  (func $accumulate (export "accumulate") (param $src i32) (param $dst i32) (param $n i32)
     (local $end4 i32) (local $end i32)
     (local.set $end (i32.add (local.get $src) (i32.shl (local.get $n) (i32.const 2))))
     (local.set $end4 (i32.add (local.get $src) (i32.shl (i32.and (local.get $n) (i32.const -4)) (i32.const 2))))

@@ -1,6 +1,9 @@
 import type { ConvKernels, DirectConvKernels } from '../conv-kernels.js';
 import type { WindowGeometry } from '../../window-geometry.js';
 import { CONV_WASM_BASE64 } from './conv-bytes.js';
+import { CONV_SHARED_WASM_BASE64 } from './conv-shared-bytes.js';
+import { ConvThreadPool } from './conv-thread-pool.js';
+import { SHARED_MAX_PAGES, threadsSupported } from './thread-pool.js';
 
 /*
  * The convolutional network's memory-bound kernels (im2col, col2im, ReLU, max pooling) in WebAssembly
@@ -10,10 +13,17 @@ import { CONV_WASM_BASE64 } from './conv-bytes.js';
  * 1–4 ns per element: for 64×26×26×32 activations ReLU backward takes 2.75 ms in JS, the copies 0.3 ms.
  * Memory grows only for larger operands than any before; results go out through views cached per
  * (offset, length), so a training loop at a fixed batch size allocates nothing after its first step.
+ *
+ * Threads: where shared WebAssembly memory and workers exist, the module is conv.wat's shared-memory
+ * build and the direct convolutions split the batch by images across a worker pool (conv-thread-pool.ts)
+ * when more than one thread is asked for (the count follows the matrix kernels' `setThreads`). Forward and
+ * dL/dx compute each image exactly as one thread would; dL/dW sums fixed groups of images into partial
+ * sums added in a fixed order — so every result is bit-identical for any thread count.
  */
 
 interface ConvExports {
-  readonly memory: WebAssembly.Memory;
+  readonly memory?: WebAssembly.Memory;
+  accumulate(src: number, dst: number, n: number): void;
   im2col(x: number, cols: number, ...geometryAndOnes: Geometry13): void;
   col2im(cols: number, dx: number, ...geometryAndOnes: Geometry13): void;
   relu(x: number, y: number, n: number): void;
@@ -34,17 +44,35 @@ type Direct11 = [number, number, number, number, number, number, number, number,
 
 const PAGE_BYTES = 65536;
 
+/** The exports the worker threads may run, by job number. */
+const JOBS = ['convForward', 'convBackwardFilter', 'convBackwardInput'] as const;
+const FORWARD = 0;
+const BACKWARD_FILTER = 1;
+const BACKWARD_INPUT = 2;
+
+/** dL/dW is summed over this many fixed groups of images (fewer for smaller batches), whatever the thread count. */
+const FILTER_GRADIENT_GROUPS = 4;
+
+function decode(base64: string): Uint8Array<ArrayBuffer> {
+  const text = atob(base64);
+  const bytes = new Uint8Array(text.length);
+  for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i);
+  return bytes;
+}
+
 let cachedBytes: Uint8Array<ArrayBuffer> | null = null;
+let cachedSharedBytes: Uint8Array<ArrayBuffer> | null = null;
 
 /** The compiled conv.wat, decoded once from the embedded base64. */
 export function convWasmBytes(): Uint8Array<ArrayBuffer> {
-  if (cachedBytes === null) {
-    const text = atob(CONV_WASM_BASE64);
-    const bytes = new Uint8Array(text.length);
-    for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i);
-    cachedBytes = bytes;
-  }
+  cachedBytes ??= decode(CONV_WASM_BASE64);
   return cachedBytes;
+}
+
+/** The shared-memory build of conv.wat (for worker threads), decoded once. */
+export function convSharedWasmBytes(): Uint8Array<ArrayBuffer> {
+  cachedSharedBytes ??= decode(CONV_SHARED_WASM_BASE64);
+  return cachedSharedBytes;
 }
 
 const inputSize = (g: WindowGeometry) => g.batch * g.inHeight * g.inWidth * g.channels;
@@ -59,15 +87,111 @@ function align4(floats: number): number {
 export class WasmConvKernels implements ConvKernels {
   readonly name = 'wasm';
   private readonly exports: ConvExports;
+  private readonly memory: WebAssembly.Memory;
+  /** The compiled shared-memory module (workers instantiate it on the same memory); null if not shared. */
+  private readonly sharedModule: WebAssembly.Module | null;
+  private threadCount = 1;
+  private pool: ConvThreadPool | null = null;
   private heap: Float32Array;
   private heap32: Int32Array;
   private readonly views = new Map<number, Map<number, Float32Array>>();
   private readonly views32 = new Map<number, Map<number, Int32Array>>();
 
   constructor() {
-    this.exports = new WebAssembly.Instance(new WebAssembly.Module(convWasmBytes()), {}).exports as unknown as ConvExports;
-    this.heap = new Float32Array(this.exports.memory.buffer);
-    this.heap32 = new Int32Array(this.exports.memory.buffer);
+    if (threadsSupported()) {
+      this.sharedModule = new WebAssembly.Module(convSharedWasmBytes());
+      this.memory = new WebAssembly.Memory({ initial: 1, maximum: SHARED_MAX_PAGES, shared: true });
+      this.exports = new WebAssembly.Instance(this.sharedModule, { env: { memory: this.memory } }).exports as unknown as ConvExports;
+    } else {
+      this.sharedModule = null;
+      this.exports = new WebAssembly.Instance(new WebAssembly.Module(convWasmBytes()), {}).exports as unknown as ConvExports;
+      this.memory = this.exports.memory as WebAssembly.Memory;
+    }
+    this.heap = new Float32Array(this.memory.buffer);
+    this.heap32 = new Int32Array(this.memory.buffer);
+  }
+
+  /** Threads the direct convolutions use (1 where threads are unavailable). */
+  get threads(): number {
+    return this.threadCount;
+  }
+
+  /** Uses `n` threads (the caller's and n − 1 workers, started lazily); 1 stops the workers. */
+  setThreads(n: number): void {
+    const count = this.sharedModule === null ? 1 : Math.max(1, Math.floor(n));
+    if (count === this.threadCount) return;
+    this.dispose();
+    this.threadCount = count;
+  }
+
+  /** Worker threads that have started and take shares of the direct convolutions. */
+  get readyWorkers(): number {
+    const pool = this.pool;
+    if (pool === null) return 0;
+    let ready = 0;
+    for (let w = 0; w < pool.workers; w++) if (pool.isReady(w)) ready++;
+    return ready;
+  }
+
+  /** Stops the worker threads (a later call starts them again unless threads are set to 1). */
+  dispose(): void {
+    this.pool?.dispose();
+    this.pool = null;
+  }
+
+  /** The pool when more than one thread is asked for (started on first use), else null. */
+  private workers(): ConvThreadPool | null {
+    if (this.threadCount === 1) return null;
+    this.pool ??= new ConvThreadPool(this.sharedModule as WebAssembly.Module, this.memory, this.threadCount - 1, JOBS);
+    return this.pool;
+  }
+
+  /**
+   * Runs job `fn` over images [0, batch) in parts: part 0 here, parts 1… on ready workers (a part whose
+   * worker is not ready, or stopped, also here). `args(start, count, part, into)` writes the job's
+   * arguments for images [start, start + count) into `into` (the worker's argument slots, or `scratch`).
+   */
+  private splitImages(fn: number, batch: number, args: (start: number, count: number, part: number, into: Int32Array) => void): void {
+    const pool = batch > 1 ? this.workers() : null;
+    let parts = 1;
+    if (pool !== null) for (let w = 0; w < pool.workers; w++) if (pool.isReady(w)) parts++;
+    parts = Math.min(parts, batch);
+    const chunk = Math.ceil(batch / parts);
+    let handed = 0;
+    if (pool !== null) {
+      let part = 1;
+      for (let w = 0; w < pool.workers && part < parts; w++) {
+        if (!pool.isReady(w)) continue;
+        const start = part * chunk;
+        if (start < batch) {
+          args(start, Math.min(chunk, batch - start), part, pool.args(w));
+          pool.start(w, fn);
+          handed |= 1 << w;
+          this.partOf[w] = part;
+        }
+        part++;
+      }
+    }
+    this.runHere(fn, 0, Math.min(chunk, batch), 0, args);
+    if (pool === null) return;
+    for (let w = 0; w < pool.workers; w++) {
+      if ((handed & (1 << w)) === 0 || pool.wait(w)) continue;
+      const start = this.partOf[w] * chunk; // the worker stopped: its part here
+      this.runHere(fn, start, Math.min(chunk, batch - start), this.partOf[w], args);
+    }
+  }
+
+  /** Which part each worker was handed in the current split. */
+  private readonly partOf = new Int32Array(64);
+  private readonly scratch = new Int32Array(24);
+
+  private runHere(fn: number, start: number, count: number, part: number, args: (start: number, count: number, part: number, into: Int32Array) => void): void {
+    const a = this.scratch;
+    args(start, count, part, a);
+    const e = this.exports;
+    if (fn === FORWARD) e.convForward(a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], a[8], a[9], a[10], a[11], a[12], a[13], a[14]);
+    else if (fn === BACKWARD_FILTER) e.convBackwardFilter(a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], a[8], a[9], a[10], a[11], a[12], a[13]);
+    else e.convBackwardInput(a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], a[8], a[9], a[10], a[11], a[12], a[13], a[14]);
   }
 
   readonly im2col = (x: Float32Array, g: WindowGeometry, cols: Float32Array, ones = false): void => {
@@ -139,57 +263,161 @@ export class WasmConvKernels implements ConvKernels {
     dx.set(this.view(xOff, inputSize));
   };
 
+  /** The current direct call's geometry, filter count and operand offsets (floats), read by the argument writers. */
+  private g: WindowGeometry | null = null;
+  private filters = 0;
+  private readonly at = { x: 0, w: 0, b: 0, y: 0, dy: 0, dw: 0, dwStride: 0, wt: 0, wtStride: 0, dx: 0, groups: 1 };
+
   /** The direct convolutions (no im2col matrix): see {@link DirectConvKernels}. */
   readonly direct: DirectConvKernels = {
     forward: (x, g, weights, bias, y, filters) => {
       const xSize = inputSize(g);
       const kSize = g.windowHeight * g.windowWidth * g.channels * filters;
       const ySize = outputPositions(g) * filters;
-      const wOff = align4(xSize);
-      const bOff = wOff + align4(kSize);
-      const yOff = bOff + align4(filters);
-      this.ensureFloats(yOff + ySize);
-      this.load(x, xSize, 0);
-      this.load(weights, kSize, wOff);
-      this.load(bias, filters, bOff);
-      this.exports.convForward(
-        0, wOff * 4, bOff * 4, yOff * 4, g.batch, g.inHeight, g.inWidth, g.channels, g.windowHeight, g.windowWidth,
-        g.strideY, g.strideX, g.outHeight, g.outWidth, filters,
-      );
-      y.set(this.view(yOff, ySize));
+      const at = this.at;
+      at.x = 0;
+      at.w = align4(xSize);
+      at.b = at.w + align4(kSize);
+      at.y = at.b + align4(filters);
+      this.ensureFloats(at.y + ySize);
+      this.load(x, xSize, at.x);
+      this.load(weights, kSize, at.w);
+      this.load(bias, filters, at.b);
+      this.g = g;
+      this.filters = filters;
+      this.splitImages(FORWARD, g.batch, this.forwardArgs);
+      y.set(this.view(at.y, ySize));
     },
     backwardFilter: (x, g, dy, dweightsAndBiases, filters) => {
       const xSize = inputSize(g);
       const gSize = outputPositions(g) * filters;
       const dwSize = (g.windowHeight * g.windowWidth * g.channels + 1) * filters;
-      const gOff = align4(xSize);
-      const dwOff = gOff + align4(gSize);
-      this.ensureFloats(dwOff + dwSize);
-      this.load(x, xSize, 0);
-      this.load(dy, gSize, gOff);
-      this.exports.convBackwardFilter(
-        0, gOff * 4, dwOff * 4, g.batch, g.inHeight, g.inWidth, g.channels, g.windowHeight, g.windowWidth,
-        g.strideY, g.strideX, g.outHeight, g.outWidth, filters,
-      );
-      dweightsAndBiases.set(this.view(dwOff, dwSize));
+      const groups = Math.min(FILTER_GRADIENT_GROUPS, g.batch);
+      const at = this.at;
+      at.x = 0;
+      at.dy = align4(xSize);
+      at.dw = at.dy + align4(gSize);
+      at.dwStride = align4(dwSize);
+      at.groups = groups;
+      this.ensureFloats(at.dw + groups * at.dwStride);
+      this.load(x, xSize, at.x);
+      this.load(dy, gSize, at.dy);
+      this.g = g;
+      this.filters = filters;
+      this.eachGroup(groups, this.filterArgs);
+      // dL/dW = Σ over the groups' partial sums, in group order
+      for (let k = 1; k < groups; k++) this.exports.accumulate((at.dw + k * at.dwStride) * 4, at.dw * 4, dwSize);
+      dweightsAndBiases.set(this.view(at.dw, dwSize));
     },
     backwardInput: (dy, g, weights, dx, filters) => {
       const gSize = outputPositions(g) * filters;
       const kSize = g.windowHeight * g.windowWidth * g.channels * filters;
       const xSize = inputSize(g);
-      const wOff = align4(gSize);
-      const wtOff = wOff + align4(kSize);
-      const xOff = wtOff + align4(kSize);
-      this.ensureFloats(xOff + xSize);
-      this.load(dy, gSize, 0);
-      this.load(weights, kSize, wOff);
-      this.exports.convBackwardInput(
-        0, wOff * 4, wtOff * 4, xOff * 4, g.batch, g.inHeight, g.inWidth, g.channels, g.windowHeight, g.windowWidth,
-        g.strideY, g.strideX, g.outHeight, g.outWidth, filters,
-      );
-      dx.set(this.view(xOff, xSize));
+      const at = this.at;
+      at.dy = 0;
+      at.w = align4(gSize);
+      at.wt = at.w + align4(kSize);
+      at.wtStride = align4(kSize);
+      at.dx = at.wt + this.threadCount * at.wtStride;
+      this.ensureFloats(at.dx + xSize);
+      this.load(dy, gSize, at.dy);
+      this.load(weights, kSize, at.w);
+      this.g = g;
+      this.filters = filters;
+      this.splitImages(BACKWARD_INPUT, g.batch, this.inputArgs);
+      dx.set(this.view(at.dx, xSize));
     },
   };
+
+  /** Writes the geometry part (from `batch` on) of a direct kernel's arguments at `into[i…]`. */
+  private geometryArgs(into: Int32Array, i: number, batch: number): void {
+    const g = this.g as WindowGeometry;
+    into[i] = batch;
+    into[i + 1] = g.inHeight;
+    into[i + 2] = g.inWidth;
+    into[i + 3] = g.channels;
+    into[i + 4] = g.windowHeight;
+    into[i + 5] = g.windowWidth;
+    into[i + 6] = g.strideY;
+    into[i + 7] = g.strideX;
+    into[i + 8] = g.outHeight;
+    into[i + 9] = g.outWidth;
+    into[i + 10] = this.filters;
+  }
+
+  private imageFloats(): number {
+    const g = this.g as WindowGeometry;
+    return g.inHeight * g.inWidth * g.channels;
+  }
+
+  private gradientFloats(): number {
+    const g = this.g as WindowGeometry;
+    return g.outHeight * g.outWidth * this.filters;
+  }
+
+  // convForward(x, w, bias, y, batch, …) for images [start, start + count)
+  private readonly forwardArgs = (start: number, count: number, _part: number, a: Int32Array): void => {
+    const at = this.at;
+    a[0] = (at.x + start * this.imageFloats()) * 4;
+    a[1] = at.w * 4;
+    a[2] = at.b * 4;
+    a[3] = (at.y + start * this.gradientFloats()) * 4;
+    this.geometryArgs(a, 4, count);
+  };
+
+  // convBackwardFilter(x, g, dw, batch, …) for group `group` into its own partial sum
+  private readonly filterArgs = (group: number, _count: number, _part: number, a: Int32Array): void => {
+    const at = this.at;
+    const batch = (this.g as WindowGeometry).batch;
+    const start = Math.floor((group * batch) / at.groups);
+    const end = Math.floor(((group + 1) * batch) / at.groups);
+    a[0] = (at.x + start * this.imageFloats()) * 4;
+    a[1] = (at.dy + start * this.gradientFloats()) * 4;
+    a[2] = (at.dw + group * at.dwStride) * 4;
+    this.geometryArgs(a, 3, end - start);
+  };
+
+  // convBackwardInput(g, w, wt, dx, batch, …) for images [start, start + count), with part's own wᵀ scratch
+  private readonly inputArgs = (start: number, count: number, part: number, a: Int32Array): void => {
+    const at = this.at;
+    a[0] = (at.dy + start * this.gradientFloats()) * 4;
+    a[1] = at.w * 4;
+    a[2] = (at.wt + part * at.wtStride) * 4;
+    a[3] = (at.dx + start * this.imageFloats()) * 4;
+    this.geometryArgs(a, 4, count);
+  };
+
+  /**
+   * Runs the dL/dW job once per group, each group by exactly one thread (so each partial sum is the same
+   * for any thread count): in rounds of one group here and one per ready worker.
+   */
+  private eachGroup(groups: number, args: (group: number, count: number, part: number, into: Int32Array) => void): void {
+    const pool = groups > 1 ? this.workers() : null;
+    let next = 0;
+    while (next < groups) {
+      let handed = 0;
+      let given = 0;
+      if (pool !== null) {
+        for (let w = 0; w < pool.workers && next + 1 + given < groups; w++) {
+          if (!pool.isReady(w)) continue;
+          const group = next + 1 + given;
+          args(group, 1, group, pool.args(w));
+          pool.start(w, BACKWARD_FILTER);
+          handed |= 1 << w;
+          this.partOf[w] = group;
+          given++;
+        }
+      }
+      this.runHere(BACKWARD_FILTER, next, 1, next, args);
+      if (pool !== null) {
+        for (let w = 0; w < pool.workers; w++) {
+          if ((handed & (1 << w)) === 0 || pool.wait(w)) continue;
+          this.runHere(BACKWARD_FILTER, this.partOf[w], 1, this.partOf[w], args); // the worker stopped
+        }
+      }
+      next += 1 + given;
+    }
+  }
 
   /** Copies the first `n` floats of `a` to float offset `offset`. */
   private load(a: Float32Array, n: number, offset: number): void {
@@ -214,7 +442,7 @@ export class WasmConvKernels implements ConvKernels {
 
   /** Grows memory (whole pages) when `floats` do not fit. */
   private ensureFloats(floats: number): void {
-    const memory = this.exports.memory;
+    const memory = this.memory;
     const needed = floats * 4;
     if (needed <= memory.buffer.byteLength) return;
     memory.grow(Math.ceil((needed - memory.buffer.byteLength) / PAGE_BYTES));
