@@ -38,8 +38,8 @@ export interface ConvKernels {
  * kw·C to be a multiple of 8. The sums run in another order than im2col + GEMM: equal to rounding.
  */
 export interface DirectConvKernels {
-  /** `y = im2col(x) · W̃ + b` */
-  forward(x: Float32Array, g: WindowGeometry, weights: Float32Array, bias: Float32Array, y: Float32Array, filters: number): void;
+  /** `y = im2col(x) · W̃ + b`, then `y = max(0, y)` (ReLU's rules) when `relu` is set */
+  forward(x: Float32Array, g: WindowGeometry, weights: Float32Array, bias: Float32Array, y: Float32Array, filters: number, relu?: boolean): void;
   /** `[dL/dW̃; dL/db] = [im2col(x) 1]ᵀ · G`, into one `[kh·kw·C + 1, filters]` buffer (overwritten). */
   backwardFilter(x: Float32Array, g: WindowGeometry, dy: Float32Array, dweightsAndBiases: Float32Array, filters: number): void;
   /** `dL/dx = col2im(G · W̃ᵀ)` (overwritten). */

@@ -270,7 +270,7 @@ export class WasmConvKernels implements ConvKernels {
 
   /** The direct convolutions (no im2col matrix): see {@link DirectConvKernels}. */
   readonly direct: DirectConvKernels = {
-    forward: (x, g, weights, bias, y, filters) => {
+    forward: (x, g, weights, bias, y, filters, relu = false) => {
       const xSize = inputSize(g);
       const kSize = g.windowHeight * g.windowWidth * g.channels * filters;
       const ySize = outputPositions(g) * filters;
@@ -286,6 +286,7 @@ export class WasmConvKernels implements ConvKernels {
       this.g = g;
       this.filters = filters;
       this.splitImages(FORWARD, g.batch, this.forwardArgs);
+      if (relu) this.exports.relu(at.y * 4, at.y * 4, ySize); // in place, before the copy out
       y.set(this.view(at.y, ySize));
     },
     backwardFilter: (x, g, dy, dweightsAndBiases, filters) => {
