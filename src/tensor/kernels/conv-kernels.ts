@@ -64,18 +64,22 @@ export const jsConvKernels: ConvKernels = {
   maxPoolBackward,
 };
 
-let wasmConv: WasmConvKernels | null = null;
+/** One WebAssembly convolution set (module, memory, worker pool) per WebAssembly matrix set. */
+const wasmConvBySet = new WeakMap<WasmKernels, WasmConvKernels>();
 
 /**
  * The set that goes with the active matrix kernels: WebAssembly SIMD when they are a {@link WasmKernels}
- * (the default where SIMD validates), plain JS otherwise — so `useKernels('js')` moves everything to JS,
+ * (the default where SIMD validates; one convolution set per matrix set), plain JS otherwise — so `useKernels('js')` moves everything to JS,
  * and the gradient checker's float64 scope (which hands out the reference matrix kernels) gets loops
  * that keep float64.
  */
 export function convKernels(): ConvKernels {
   const kernels = getKernels();
   if (!(kernels instanceof WasmKernels)) return jsConvKernels;
-  wasmConv ??= new WasmConvKernels();
-  wasmConv.setThreads(kernels.threads); // as many threads as the matrix products (setThreads)
-  return wasmConv;
+  let conv = wasmConvBySet.get(kernels);
+  if (conv === undefined) wasmConvBySet.set(kernels, (conv = new WasmConvKernels()));
+  // as many threads as the matrix products (setThreads); a set of its own per matrix set, so two sets with
+  // different thread counts used in turn (the benchmark's 1-thread row) do not restart each other's workers
+  conv.setThreads(kernels.threads);
+  return conv;
 }
