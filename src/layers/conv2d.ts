@@ -181,36 +181,36 @@ export class Conv2D implements Layer {
   }
 
   backward(dvalues: Tensor): Tensor {
-    const g = this.backwardParametersFor(dvalues);
-    const op = `${this.name}.backward`;
     const dinputs = reuseOrAllocate(this.dinputs, this.inputShape);
-    const G = this.activation === 'relu' ? (this.maskedGradient as Tensor) : (this.gradientMatrix as Tensor);
-    if (this.direct !== null && (g.windowWidth * g.channels) % 8 === 0) {
-      // dL/dx = col2im(G · W̃ᵀ), without forming G · W̃ᵀ
-      this.direct.backwardInput(G.data, g, this.weights.data, dinputs.data, this.filters);
-    } else {
-      // dL/dX̃ = G · W̃ᵀ
-      const dcolumns = matmulTransB(G, this.weightMatrix, this.dcolumns, op);
-      this.dcolumns = dcolumns;
-      // dL/dx = col2im(dL/dX̃): every copy im2col made sends its gradient back to where it came from
-      convKernels().col2im(dcolumns.data, g, dinputs.data);
-    }
+    this.backwardInto(dvalues, dinputs);
     this.dinputs = dinputs;
     return dinputs;
   }
 
   /** The parameter half of {@link Conv2D.backward}: dL/dW and dL/db only (`dinputs` is not touched). */
   backwardParameters(dvalues: Tensor): void {
-    this.backwardParametersFor(dvalues);
+    this.backwardInto(dvalues, null);
   }
 
-  private backwardParametersFor(dvalues: Tensor): WindowGeometry {
+  /** dL/dW and dL/db, and dL/dx into `dinputs` unless it is null. */
+  private backwardInto(dvalues: Tensor, dinputs: Tensor | null): void {
     checkBackwardShape(this.name, this.output, dvalues);
     const op = `${this.name}.backward`;
     const g = this.geometry as WindowGeometry;
+    const relu = this.activation === 'relu';
     let G = viewOf(this.gradientMatrix, dvalues, [g.batch * g.outHeight * g.outWidth, this.filters]);
     this.gradientMatrix = G;
-    if (this.activation === 'relu') {
+    const direct = this.direct;
+    // dL/dx straight from G too, when the direct kernels have it for this shape
+    const directInput = direct !== null && dinputs !== null && (g.windowWidth * g.channels) % 8 === 0;
+    if (direct !== null && (directInput || dinputs === null)) {
+      // One call: G masked by a > 0 (with the fused ReLU), [dL/dW̃; dL/db] = [X̃ 1]ᵀ · G and
+      // dL/dx = col2im(G · W̃ᵀ), G loaded into the kernels' memory once
+      const activated = relu ? (this.outputMatrix as Tensor).data : null;
+      direct.backward((this.input as Tensor).data, g, G.data, activated, this.weights.data, this.augmentedGradients.data, directInput ? (dinputs as Tensor).data : null, this.filters);
+      return;
+    }
+    if (relu) {
       // G = dL/da ⊙ 1[a > 0]: a = max(0, y) passes the gradient where y > 0, i.e. where a > 0
       const masked = reuseOrAllocate(this.maskedGradient, G.shape);
       convKernels().reluBackward(G.data, (this.outputMatrix as Tensor).data, masked.data, G.size);
@@ -218,9 +218,14 @@ export class Conv2D implements Layer {
       G = masked;
     }
     // [dL/dW̃; dL/db] = [X̃ 1]ᵀ · G: the last row sums G over every image and position
-    if (this.direct !== null) this.direct.backwardFilter((this.input as Tensor).data, g, G.data, this.augmentedGradients.data, this.filters);
+    if (direct !== null) direct.backward((this.input as Tensor).data, g, G.data, null, this.weights.data, this.augmentedGradients.data, null, this.filters);
     else matmulTransA(this.columns as Tensor, G, this.augmentedGradients, op);
-    return g;
+    if (dinputs === null) return;
+    // dL/dX̃ = G · W̃ᵀ
+    const dcolumns = matmulTransB(G, this.weightMatrix, this.dcolumns, op);
+    this.dcolumns = dcolumns;
+    // dL/dx = col2im(dL/dX̃): every copy im2col made sends its gradient back to where it came from
+    convKernels().col2im(dcolumns.data, g, dinputs.data);
   }
 
   parameters(): Parameter[] {

@@ -184,7 +184,7 @@ describe.skipIf(!wasmSimdSupported())('WebAssembly direct convolution', () => {
         expectNear(y, product((i, q) => cols[i * (K + 1) + q], (q, j) => wb[q * F + j], M, K + 1, F), 'y');
         const dy = values(M * F, p.seed + 2, false);
         const dwb = new Float32Array((K + 1) * F).fill(7);
-        direct.backwardFilter(x, g, dy, dwb, F);
+        direct.backward(x, g, dy, null, wb.subarray(0, K * F), dwb, null, F);
         expectNear(dwb, product((i, q) => cols[q * (K + 1) + i], (q, j) => dy[q * F + j], K + 1, M, F), 'dW, db');
       }),
       { numRuns: 120 },
@@ -202,7 +202,7 @@ describe.skipIf(!wasmSimdSupported())('WebAssembly direct convolution', () => {
         const w = values(K * F, p.seed + 1, false);
         const dy = values(M * F, p.seed + 2, false);
         const dx = new Float32Array(inSize(g)).fill(7);
-        direct.backwardInput(dy, g, w, dx, F);
+        direct.backward(values(inSize(g), p.seed, false), g, dy, null, w, new Float32Array((K + 1) * F), dx, F);
         // reference: dX̃ = G · W̃ᵀ in float64, then col2im of the values and of the |terms| bound alike
         const dcols = product((i, f) => dy[i * F + f], (f, t) => w[t * F + f], M, F, K);
         const [value, scale] = [new Float32Array(inSize(g)), new Float32Array(inSize(g))];
@@ -212,6 +212,29 @@ describe.skipIf(!wasmSimdSupported())('WebAssembly direct convolution', () => {
       }),
       { numRuns: 120 },
     );
+  });
+});
+
+describe.skipIf(!wasmSimdSupported())('WebAssembly direct convolution backward with the fused ReLU', () => {
+  it('masking G by a > 0 inside the call equals masking it first (same bits)', () => {
+    const k = new WasmConvKernels();
+    const g = windowGeometry('test', 'kernel', [3, 7, 6, 8], [3, 3], [1, 1], 'valid');
+    const F = 8;
+    const K = 9 * 8;
+    const x = values(inSize(g), 11, false);
+    const w = values(K * F, 12, false);
+    const dy = values(outPixels(g) * F, 13, false);
+    const a = values(outPixels(g) * F, 14, false).map((v) => Math.max(0, v)); // a ReLU output: zeros and positives
+    const masked = dy.map((v, i) => v * +(a[i] > 0));
+    const run = (grad: Float32Array, activated: Float32Array | null) => {
+      const dwb = new Float32Array((K + 1) * F);
+      const dx = new Float32Array(inSize(g));
+      k.direct.backward(x, g, grad, activated, w, dwb, dx, F);
+      return [dwb, dx];
+    };
+    const fused = run(dy, a);
+    run(masked, null).forEach((expected, i) => expectSame(fused[i], expected, `output ${i}`));
+    expect(masked.some((v, i) => v !== dy[i])).toBe(true); // the mask did something
   });
 });
 
@@ -236,8 +259,7 @@ describe.skipIf(!wasmSimdSupported())('WebAssembly direct convolution on worker 
       const dwb = new Float32Array((K + 1) * F);
       const dx = new Float32Array(inSize(g));
       k.direct.forward(x, g, w, b, y, F);
-      k.direct.backwardFilter(x, g, dy, dwb, F);
-      k.direct.backwardInput(dy, g, w, dx, F);
+      k.direct.backward(x, g, dy, null, w, dwb, dx, F);
       return [y, dwb, dx];
     };
     for (const k of many) run(k); // starts the workers

@@ -40,10 +40,15 @@ export interface ConvKernels {
 export interface DirectConvKernels {
   /** `y = im2col(x) · W̃ + b`, then `y = max(0, y)` (ReLU's rules) when `relu` is set */
   forward(x: Float32Array, g: WindowGeometry, weights: Float32Array, bias: Float32Array, y: Float32Array, filters: number, relu?: boolean): void;
-  /** `[dL/dW̃; dL/db] = [im2col(x) 1]ᵀ · G`, into one `[kh·kw·C + 1, filters]` buffer (overwritten). */
-  backwardFilter(x: Float32Array, g: WindowGeometry, dy: Float32Array, dweightsAndBiases: Float32Array, filters: number): void;
-  /** `dL/dx = col2im(G · W̃ᵀ)` (overwritten). */
-  backwardInput(dy: Float32Array, g: WindowGeometry, weights: Float32Array, dx: Float32Array, filters: number): void;
+  /**
+   * The backward products from one load of G: with `activated` (the fused ReLU's output a), G is first
+   * masked, G ⊙ 1[a > 0]; then `[dL/dW̃; dL/db] = [im2col(x) 1]ᵀ · G` into one `[kh·kw·C + 1, filters]`
+   * buffer, and with `dx`, `dL/dx = col2im(G · W̃ᵀ)` (needs kw·C a multiple of 8). All overwritten.
+   */
+  backward(
+    x: Float32Array, g: WindowGeometry, dy: Float32Array, activated: Float32Array | null, weights: Float32Array,
+    dweightsAndBiases: Float32Array, dx: Float32Array | null, filters: number,
+  ): void;
 }
 
 /** True when every window of `g` lies inside the image (no padding read), so the direct kernels apply. */

@@ -289,15 +289,22 @@ export class WasmConvKernels implements ConvKernels {
       if (relu) this.exports.relu(at.y * 4, at.y * 4, ySize); // in place, before the copy out
       y.set(this.view(at.y, ySize));
     },
-    backwardFilter: (x, g, dy, dweightsAndBiases, filters) => {
+    backward: (x, g, dy, activated, weights, dweightsAndBiases, dx, filters) => {
       const xSize = inputSize(g);
       const gSize = outputPositions(g) * filters;
-      const dwSize = (g.windowHeight * g.windowWidth * g.channels + 1) * filters;
+      const kSize = g.windowHeight * g.windowWidth * g.channels * filters;
+      const dwSize = kSize + filters;
       const groups = Math.min(FILTER_GRADIENT_GROUPS, g.batch);
       const at = this.at;
+      // [x | G | a | W̃ | W̃ᵀ per thread | dx | dW partial sums per group]
       at.x = 0;
       at.dy = align4(xSize);
-      at.dw = at.dy + align4(gSize);
+      const aOff = at.dy + align4(gSize);
+      at.w = aOff + (activated === null ? 0 : align4(gSize));
+      at.wt = at.w + align4(kSize);
+      at.wtStride = align4(kSize);
+      at.dx = at.wt + (dx === null ? 0 : this.threadCount * at.wtStride);
+      at.dw = at.dx + (dx === null ? 0 : align4(xSize));
       at.dwStride = align4(dwSize);
       at.groups = groups;
       this.ensureFloats(at.dw + groups * at.dwStride);
@@ -305,26 +312,17 @@ export class WasmConvKernels implements ConvKernels {
       this.load(dy, gSize, at.dy);
       this.g = g;
       this.filters = filters;
+      if (activated !== null) {
+        // G ← G ⊙ 1[a > 0], in place
+        this.load(activated, gSize, aOff);
+        this.exports.reluBackward(at.dy * 4, aOff * 4, at.dy * 4, gSize);
+      }
       this.eachGroup(groups, this.filterArgs);
       // dL/dW = Σ over the groups' partial sums, in group order
       for (let k = 1; k < groups; k++) this.exports.accumulate((at.dw + k * at.dwStride) * 4, at.dw * 4, dwSize);
       dweightsAndBiases.set(this.view(at.dw, dwSize));
-    },
-    backwardInput: (dy, g, weights, dx, filters) => {
-      const gSize = outputPositions(g) * filters;
-      const kSize = g.windowHeight * g.windowWidth * g.channels * filters;
-      const xSize = inputSize(g);
-      const at = this.at;
-      at.dy = 0;
-      at.w = align4(gSize);
-      at.wt = at.w + align4(kSize);
-      at.wtStride = align4(kSize);
-      at.dx = at.wt + this.threadCount * at.wtStride;
-      this.ensureFloats(at.dx + xSize);
-      this.load(dy, gSize, at.dy);
+      if (dx === null) return;
       this.load(weights, kSize, at.w);
-      this.g = g;
-      this.filters = filters;
       this.splitImages(BACKWARD_INPUT, g.batch, this.inputArgs);
       dx.set(this.view(at.dx, xSize));
     },
