@@ -31,10 +31,17 @@ interface MatmulExports {
     c: number, ldc: number, m: number, k: number, n: number, work: number,
   ): void;
   workBytes(): number;
+  gemvRow(a: number, sap: number, b: number, sbp: number, c: number, k: number, n: number): void;
 }
 
 /** Products with fewer multiply-adds than this stay on one thread (handing out a share costs ~10–50 µs). */
 const MIN_THREADED_MACS = 1 << 20;
+
+/**
+ * Products with at most this many rows of C run row by row without packing (`gemvRow`) when B's columns
+ * are contiguous: packing B costs k·n copies, as much as the whole product at m = 1.
+ */
+const GEMV_MAX_ROWS = 3;
 
 let cachedBytes: Uint8Array<ArrayBuffer> | null = null;
 
@@ -228,7 +235,10 @@ export class WasmKernels implements MatmulKernels {
     const cOff = cIn ? out.byteOffset >> 2 : s + aScratch + bScratch;
     if (!aIn) heap.set(aLen === a.length ? a : a.subarray(0, aLen), aOff);
     if (!bIn) heap.set(bLen === b.length ? b : b.subarray(0, bLen), bOff);
-    if (this.threadCount > 1 && size * k >= MIN_THREADED_MACS) {
+    if (m <= GEMV_MAX_ROWS && sbj === 1) {
+      // a few rows (batch-1 inference): row by row, reading B where it is instead of packing it
+      for (let i = 0; i < m; i++) this.exports.gemvRow((aOff + i * sai) * 4, sap, bOff * 4, sbp, (cOff + i * n) * 4, k, n);
+    } else if (this.threadCount > 1 && size * k >= MIN_THREADED_MACS) {
       this.gemmThreaded(aOff * 4, sai, sap, bOff * 4, sbp, sbj, cOff * 4, m, k, n);
     } else {
       this.exports.gemm(aOff * 4, sai, sap, bOff * 4, sbp, sbj, cOff * 4, n, m, k, n, this.workAreas[0]);
