@@ -1,5 +1,5 @@
-import { getKernels } from './backend.js';
 import { float64TensorsActive } from './float64-scope.js';
+import { providedStorage } from './storage.js';
 
 /** A nested array of numbers following a tensor's shape, as {@link Tensor.toNestedArray} returns it. */
 export type NestedNumberArray = number | NestedNumberArray[];
@@ -241,7 +241,7 @@ function allocate(shape: readonly number[], size: number): Float32Array {
   try {
     // Float64Array only inside the gradient checker's float64 scope (see float64-scope.ts).
     if (float64TensorsActive()) return new Float64Array(size) as unknown as Float32Array;
-    return (size >= RESIDENT_MIN_FLOATS ? getKernels().allocate?.(size) : null) ?? new Float32Array(size);
+    return (size >= RESIDENT_MIN_FLOATS ? providedStorage(size) : null) ?? new Float32Array(size);
   } catch {
     const gb = (size * 4) / 2 ** 30;
     throw new RangeError(

@@ -23,9 +23,18 @@ function sizeClass(bytes: number): number {
   return Math.max(MIN_CLASS, Math.ceil(Math.log2(Math.max(1, bytes))));
 }
 
+/**
+ * What the arena needs of a `WebAssembly.Memory` (typed structurally, so the published .d.ts needs no
+ * DOM or Node types).
+ */
+export interface LinearMemory {
+  readonly buffer: ArrayBufferLike;
+  grow(pages: number): number;
+}
+
 /** Block allocator over one WebAssembly.Memory (addresses in bytes, every block 16-byte aligned). */
 export class WasmArena {
-  readonly memory: WebAssembly.Memory;
+  readonly memory: LinearMemory;
   readonly shared: boolean;
   /** Bytes the memory may grow to (its declared maximum, or 4 GiB). */
   private readonly limitBytes: number;
@@ -46,7 +55,7 @@ export class WasmArena {
    * @param maxPages - its declared maximum in 64 KiB pages (undefined: 4 GiB)
    * @param reservedBytes - bytes at address 0 kept out of every block (address 0 is never handed out)
    */
-  constructor(memory: WebAssembly.Memory, maxPages: number | undefined, reservedBytes = 64) {
+  constructor(memory: LinearMemory, maxPages: number | undefined, reservedBytes = 64) {
     this.memory = memory;
     this.shared = typeof SharedArrayBuffer === 'function' && memory.buffer instanceof SharedArrayBuffer;
     this.limitBytes = Math.min(2 ** 32, (maxPages ?? 65536) * PAGE_BYTES);

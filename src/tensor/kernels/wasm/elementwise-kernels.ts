@@ -35,7 +35,7 @@ export class WasmElementwise implements ElementwiseKernels {
   constructor(arena: WasmArena) {
     this.arena = arena;
     const bytes = decode(arena.shared ? ELEMENTWISE_SHARED_WASM_BASE64 : ELEMENTWISE_WASM_BASE64);
-    this.exports = new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { memory: arena.memory } })
+    this.exports = new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { memory: arena.memory as WebAssembly.Memory } })
       .exports as unknown as ElementwiseExports;
     this.heap = new Float32Array(arena.memory.buffer);
     arena.addGrowListener(() => (this.heap = new Float32Array(arena.memory.buffer)));

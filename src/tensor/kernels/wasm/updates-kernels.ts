@@ -57,7 +57,7 @@ export class WasmUpdates implements UpdateKernels {
   constructor(arena: WasmArena) {
     this.arena = arena;
     const bytes = arena.shared ? updatesSharedWasmBytes() : updatesWasmBytes();
-    this.exports = new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { memory: arena.memory } })
+    this.exports = new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { memory: arena.memory as WebAssembly.Memory } })
       .exports as unknown as UpdateExports;
     this.heap = new Float32Array(arena.memory.buffer);
     arena.addGrowListener(() => {
