@@ -35,9 +35,9 @@ export class MaxPool2D extends Pool2D {
     convKernels().maxPoolForward(x.data, g, y.data, this.argmax);
   }
 
-  protected unpool(dy: Tensor, _g: WindowGeometry, dx: Tensor): void {
+  protected unpool(dy: Tensor, g: WindowGeometry, dx: Tensor): void {
     // dL/dx[winner] += dL/dy; 0 for every input that won no window
-    convKernels().maxPoolBackward(dy.data, this.argmax, dy.size, dx.data, dx.size);
+    convKernels().maxPoolBackward(dy.data, this.argmax, dy.size, dx.data, dx.size, g.batch);
   }
 
   private winnerBuffer(size: number): Int32Array {

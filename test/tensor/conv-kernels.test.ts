@@ -239,7 +239,7 @@ describe.skipIf(!wasmSimdSupported())('WebAssembly direct convolution backward w
 });
 
 describe.skipIf(!wasmSimdSupported())('WebAssembly direct convolution on worker threads', () => {
-  it('gives the same bits with 1, 2 and 3 threads (images split across threads; dL/dW summed by fixed groups)', async () => {
+  it('gives the same bits with 1, 2 and 3 threads (images split across threads; dL/dW summed by fixed groups), max pooling too', async () => {
     const one = new WasmConvKernels();
     const many = [2, 3].map((n) => {
       const k = new WasmConvKernels();
@@ -254,13 +254,21 @@ describe.skipIf(!wasmSimdSupported())('WebAssembly direct convolution on worker 
     const w = values(K * F, 2, false);
     const b = values(F, 3, false);
     const dy = values(outPixels(g) * F, 4, false);
+    const pool = windowGeometry('test', 'pool window', [7, 9, 8, 8], [2, 2], [2, 2], 'same');
+    const pooled = outPixels(pool) * 8;
+    const dyPool = values(pooled, 5, false);
     const run = (k: WasmConvKernels) => {
       const y = new Float32Array(outPixels(g) * F);
       const dwb = new Float32Array((K + 1) * F);
       const dx = new Float32Array(inSize(g));
       k.direct.forward(x, g, w, b, y, F);
       k.direct.backward(x, g, dy, null, w, dwb, dx, F);
-      return [y, dwb, dx];
+      const py = new Float32Array(pooled);
+      const winners = new Int32Array(pooled);
+      const pdx = new Float32Array(inSize(pool)).fill(7);
+      k.maxPoolForward(x, pool, py, winners);
+      k.maxPoolBackward(dyPool, winners, pooled, pdx, inSize(pool), pool.batch);
+      return [y, dwb, dx, py, winners, pdx];
     };
     for (const k of many) run(k); // starts the workers
     for (let i = 0; i < 200 && many.some((k) => k.readyWorkers < k.threads - 1); i++) await new Promise((r) => setTimeout(r, 10));

@@ -24,8 +24,8 @@ export interface ConvKernels {
   reluBackward(dy: Float32Array, x: Float32Array, dx: Float32Array, n: number): void;
   /** See {@link maxPoolForward}. */
   maxPoolForward(x: Float32Array, g: WindowGeometry, y: Float32Array, argmax: Int32Array): void;
-  /** See {@link maxPoolBackward}. */
-  maxPoolBackward(dy: Float32Array, argmax: Int32Array, count: number, dx: Float32Array, inputSize: number): void;
+  /** See {@link maxPoolBackward}; `batch` (images, default 1) lets a threaded set split the work by images. */
+  maxPoolBackward(dy: Float32Array, argmax: Int32Array, count: number, dx: Float32Array, inputSize: number, batch?: number): void;
   /** Convolution without the im2col matrix, where the set has it (WebAssembly): see {@link DirectConvKernels}. */
   readonly direct?: DirectConvKernels;
 }

@@ -28,8 +28,8 @@ interface ConvExports {
   col2im(cols: number, dx: number, ...geometryAndOnes: Geometry13): void;
   relu(x: number, y: number, n: number): void;
   reluBackward(dy: number, x: number, dx: number, n: number): void;
-  maxPool(x: number, y: number, argmax: number, ...geometry: Geometry12): void;
-  maxPoolBackward(dy: number, argmax: number, count: number, dx: number, inputSize: number): void;
+  maxPool(x: number, y: number, argmax: number, ...geometryAndFirst: Geometry13): void;
+  maxPoolBackward(dy: number, argmax: number, count: number, dx: number, zeroFrom: number, zeroCount: number): void;
   convForward(x: number, w: number, bias: number, y: number, ...geometryAndFilters: Direct11): void;
   convBackwardFilter(x: number, g: number, dw: number, ...geometryAndFilters: Direct11): void;
   convBackwardInput(g: number, w: number, wt: number, dx: number, ...geometryAndFilters: Direct11): void;
@@ -37,7 +37,7 @@ interface ConvExports {
 
 /** A window geometry as conv.wat takes it: batch, H, W, C, kh, kw, sy, sx, padTop, padLeft, outH, outW. */
 type Geometry12 = [number, number, number, number, number, number, number, number, number, number, number, number];
-/** The same, then `ones` (1: the column matrix has a trailing column of ones). */
+/** The same, then `ones` (1: the column matrix has a trailing column of ones) or the first image. */
 type Geometry13 = [...Geometry12, number];
 /** The direct convolutions' arguments: batch, H, W, C, kh, kw, sy, sx, outH, outW, filters. */
 type Direct11 = [number, number, number, number, number, number, number, number, number, number, number];
@@ -45,10 +45,12 @@ type Direct11 = [number, number, number, number, number, number, number, number,
 const PAGE_BYTES = 65536;
 
 /** The exports the worker threads may run, by job number. */
-const JOBS = ['convForward', 'convBackwardFilter', 'convBackwardInput'] as const;
+const JOBS = ['convForward', 'convBackwardFilter', 'convBackwardInput', 'maxPool', 'maxPoolBackward'] as const;
 const FORWARD = 0;
 const BACKWARD_FILTER = 1;
 const BACKWARD_INPUT = 2;
+const MAX_POOL = 3;
+const MAX_POOL_BACKWARD = 4;
 
 /** dL/dW is summed over this many fixed groups of images (fewer for smaller batches), whatever the thread count. */
 const FILTER_GRADIENT_GROUPS = 4;
@@ -191,7 +193,9 @@ export class WasmConvKernels implements ConvKernels {
     const e = this.exports;
     if (fn === FORWARD) e.convForward(a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], a[8], a[9], a[10], a[11], a[12], a[13], a[14]);
     else if (fn === BACKWARD_FILTER) e.convBackwardFilter(a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], a[8], a[9], a[10], a[11], a[12], a[13]);
-    else e.convBackwardInput(a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], a[8], a[9], a[10], a[11], a[12], a[13], a[14]);
+    else if (fn === BACKWARD_INPUT) e.convBackwardInput(a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], a[8], a[9], a[10], a[11], a[12], a[13], a[14]);
+    else if (fn === MAX_POOL) e.maxPool(a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], a[8], a[9], a[10], a[11], a[12], a[13], a[14], a[15]);
+    else e.maxPoolBackward(a[0], a[1], a[2], a[3], a[4], a[5]);
   }
 
   readonly im2col = (x: Float32Array, g: WindowGeometry, cols: Float32Array, ones = false): void => {
@@ -239,28 +243,72 @@ export class WasmConvKernels implements ConvKernels {
   };
 
   readonly maxPoolForward = (x: Float32Array, g: WindowGeometry, y: Float32Array, argmax: Int32Array): void => {
-    const inSize = g.batch * g.inHeight * g.inWidth * g.channels;
-    const outSize = g.batch * g.outHeight * g.outWidth * g.channels;
-    const yOff = align4(inSize);
-    const aOff = yOff + align4(outSize);
-    this.ensureFloats(aOff + outSize);
-    this.load(x, inSize, 0);
-    this.exports.maxPool(
-      0, yOff * 4, aOff * 4, g.batch, g.inHeight, g.inWidth, g.channels, g.windowHeight, g.windowWidth,
-      g.strideY, g.strideX, g.padTop, g.padLeft, g.outHeight, g.outWidth,
-    );
-    y.set(this.view(yOff, outSize));
-    argmax.set(this.view32(aOff, outSize));
+    const inSize = inputSize(g);
+    const outSize = outputPositions(g) * g.channels;
+    const at = this.at;
+    at.x = 0;
+    at.y = align4(inSize);
+    at.dw = at.y + align4(outSize); // the winners
+    this.ensureFloats(at.dw + outSize);
+    this.load(x, inSize, at.x);
+    this.g = g;
+    this.splitImages(MAX_POOL, g.batch, this.poolArgs);
+    y.set(this.view(at.y, outSize));
+    argmax.set(this.view32(at.dw, outSize));
   };
 
-  readonly maxPoolBackward = (dy: Float32Array, argmax: Int32Array, count: number, dx: Float32Array, inputSize: number): void => {
-    const aOff = align4(count);
-    const xOff = aOff + align4(count);
-    this.ensureFloats(xOff + inputSize);
-    this.load(dy, count, 0);
-    this.heap32.set(argmax.length === count ? argmax : argmax.subarray(0, count), aOff);
-    this.exports.maxPoolBackward(0, aOff * 4, count, xOff * 4, inputSize);
-    dx.set(this.view(xOff, inputSize));
+  readonly maxPoolBackward = (dy: Float32Array, argmax: Int32Array, count: number, dx: Float32Array, inputSize: number, batch = 1): void => {
+    const at = this.at;
+    at.dy = 0;
+    at.dw = align4(count); // the winners
+    at.dx = at.dw + align4(count);
+    this.ensureFloats(at.dx + inputSize);
+    this.load(dy, count, at.dy);
+    this.heap32.set(argmax.length === count ? argmax : argmax.subarray(0, count), at.dw);
+    // whole images per thread when the sizes split evenly (they do for a pooling layer's batch)
+    const images = count % batch === 0 && inputSize % batch === 0 ? batch : 1;
+    this.poolOut = count / images;
+    this.poolIn = inputSize / images;
+    this.splitImages(MAX_POOL_BACKWARD, images, this.unpoolArgs);
+    dx.set(this.view(at.dx, inputSize));
+  };
+
+  /** Floats per image of the current max-pooling backward's dy and dx. */
+  private poolOut = 0;
+  private poolIn = 0;
+
+  // maxPool(x, y, argmax, batch, …, first) for images [start, start + count)
+  private readonly poolArgs = (start: number, count: number, _part: number, a: Int32Array): void => {
+    const g = this.g as WindowGeometry;
+    const at = this.at;
+    const outImage = g.outHeight * g.outWidth * g.channels;
+    a[0] = at.x * 4;
+    a[1] = (at.y + start * outImage) * 4;
+    a[2] = (at.dw + start * outImage) * 4;
+    a[3] = count;
+    a[4] = g.inHeight;
+    a[5] = g.inWidth;
+    a[6] = g.channels;
+    a[7] = g.windowHeight;
+    a[8] = g.windowWidth;
+    a[9] = g.strideY;
+    a[10] = g.strideX;
+    a[11] = g.padTop;
+    a[12] = g.padLeft;
+    a[13] = g.outHeight;
+    a[14] = g.outWidth;
+    a[15] = start;
+  };
+
+  // maxPoolBackward(dy, argmax, count, dx, zeroFrom, zeroCount) for images [start, start + count)
+  private readonly unpoolArgs = (start: number, count: number, _part: number, a: Int32Array): void => {
+    const at = this.at;
+    a[0] = (at.dy + start * this.poolOut) * 4;
+    a[1] = (at.dw + start * this.poolOut) * 4;
+    a[2] = count * this.poolOut;
+    a[3] = at.dx * 4;
+    a[4] = start * this.poolIn;
+    a[5] = count * this.poolIn;
   };
 
   /** The current direct call's geometry, filter count and operand offsets (floats), read by the argument writers. */
