@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { Random } from '../../src/index.js';
 import { jsConvKernels, type ConvKernels } from '../../src/tensor/kernels/conv-kernels.js';
 import { WasmConvKernels } from '../../src/tensor/kernels/wasm/wasm-conv-kernels.js';
-import { wasmSimdSupported } from '../../src/tensor/kernels/wasm/wasm-kernels.js';
+import { WasmKernels, wasmSimdSupported } from '../../src/tensor/kernels/wasm/wasm-kernels.js';
 import { windowGeometry, type Padding, type WindowGeometry } from '../../src/tensor/window-geometry.js';
 
 /*
@@ -278,5 +278,58 @@ describe.skipIf(!wasmSimdSupported())('WebAssembly direct convolution on worker 
       run(k).forEach((a, i) => expectSame(a, expected[i], `${k.threads} threads, output ${i}`));
       k.dispose();
     }
+  });
+});
+
+describe.skipIf(!wasmSimdSupported())('WebAssembly convolution kernels on resident tensors', () => {
+  it("computing in the matrix kernels' memory, on operands that live there (no copies), gives the same bits", () => {
+    const matrix = new WasmKernels({ threads: 1 });
+    if (!matrix.threadsAvailable) return; // no shared memory here: nothing is resident
+    const inPlace = new WasmConvKernels(matrix.arena);
+    const copying = new WasmConvKernels();
+    // arrays of 4096+ floats get resident storage (smaller ones stay on the JS heap: a mix, as in a model)
+    const resident = (a: Float32Array): Float32Array => {
+      const r = matrix.allocate(a.length);
+      if (r === null) return a.slice();
+      r.set(a);
+      return r;
+    };
+    const g = windowGeometry('test', 'kernel', [3, 12, 11, 32], [3, 3], [1, 1], 'valid');
+    const F = 16;
+    const K = 9 * 32;
+    const M = outPixels(g);
+    const x = values(inSize(g), 21, false);
+    const w = values(K * F, 22, false);
+    const b = values(F, 23, false);
+    const dy = values(M * F, 24, false);
+    const a = values(M * F, 25, false).map((v) => Math.max(0, v));
+    const run = (k: WasmConvKernels, wrap: (a: Float32Array) => Float32Array) => {
+      const [xr, dyr, ar] = [wrap(x), wrap(dy), wrap(a)];
+      const y = wrap(new Float32Array(M * F));
+      const dx = wrap(new Float32Array(inSize(g)));
+      const dwb = wrap(new Float32Array((K + 1) * F));
+      k.direct.forward(xr, g, w, b, y, F, true);
+      k.direct.backward(xr, g, dyr, ar, w, dwb, dx, F);
+      const cols = wrap(new Float32Array(M * (K + 1)));
+      k.im2col(xr, g, cols, true);
+      const back = wrap(new Float32Array(inSize(g)));
+      k.col2im(cols.subarray(0, M * K), g, back);
+      const r = wrap(new Float32Array(M * F));
+      k.relu(dyr, r, M * F);
+      const rb = wrap(new Float32Array(M * F));
+      k.reluBackward(dyr, ar, rb, M * F);
+      const pool = windowGeometry('test', 'pool window', [3, 12, 11, 32], [2, 2], [2, 2], 'valid');
+      const py = wrap(new Float32Array(outPixels(pool) * 32));
+      const winners = new Int32Array(py.length);
+      k.maxPoolForward(xr, pool, py, winners);
+      const pdx = wrap(new Float32Array(inSize(pool)));
+      k.maxPoolBackward(py, winners, py.length, pdx, inSize(pool), pool.batch);
+      return [y, dx, dwb, cols, back, r, rb, py, winners, pdx].map((t) => Array.from(t));
+    };
+    const expected = run(copying, (t) => t);
+    const actual = run(inPlace, resident);
+    actual.forEach((v, i) => expectSame(v, expected[i], `output ${i}`));
+    expect(matrix.isResident(resident(x))).toBe(true);
+    matrix.dispose();
   });
 });

@@ -82,7 +82,7 @@ export function convKernels(): ConvKernels {
   const kernels = getKernels();
   if (!(kernels instanceof WasmKernels)) return jsConvKernels;
   let conv = wasmConvBySet.get(kernels);
-  if (conv === undefined) wasmConvBySet.set(kernels, (conv = new WasmConvKernels()));
+  if (conv === undefined) wasmConvBySet.set(kernels, (conv = new WasmConvKernels(kernels.arena)));
   // as many threads as the matrix products (setThreads); a set of its own per matrix set, so two sets with
   // different thread counts used in turn (the benchmark's 1-thread row) do not restart each other's workers
   conv.setThreads(kernels.threads);

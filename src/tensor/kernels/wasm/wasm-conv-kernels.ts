@@ -2,6 +2,7 @@ import type { ConvKernels, DirectConvKernels } from '../conv-kernels.js';
 import type { WindowGeometry } from '../../window-geometry.js';
 import { CONV_WASM_BASE64 } from './conv-bytes.js';
 import { CONV_SHARED_WASM_BASE64 } from './conv-shared-bytes.js';
+import type { WasmArena } from './arena.js';
 import { ConvThreadPool } from './conv-thread-pool.js';
 import { SHARED_MAX_PAGES, threadsSupported } from './thread-pool.js';
 
@@ -13,6 +14,10 @@ import { SHARED_MAX_PAGES, threadsSupported } from './thread-pool.js';
  * 1–4 ns per element: for 64×26×26×32 activations ReLU backward takes 2.75 ms in JS, the copies 0.3 ms.
  * Memory grows only for larger operands than any before; results go out through views cached per
  * (offset, length), so a training loop at a fixed batch size allocates nothing after its first step.
+ *
+ * Resident tensors: given the matrix kernels' arena on a shared memory, the module computes in that same
+ * memory, and operands that live there (handgrad's large tensors do: see arena.ts) are read and written
+ * in place — only the others are copied into a scratch block of the arena (and results back out).
  *
  * Threads: where shared WebAssembly memory and workers exist, the module is conv.wat's shared-memory
  * build and the direct convolutions split the batch by images across a worker pool (conv-thread-pool.ts)
@@ -98,9 +103,22 @@ export class WasmConvKernels implements ConvKernels {
   private heap32: Int32Array;
   private readonly views = new Map<number, Map<number, Float32Array>>();
   private readonly views32 = new Map<number, Map<number, Int32Array>>();
+  /** The matrix kernels' arena when this set computes in its memory (shared), else null (own memory). */
+  private readonly arena: WasmArena | null;
+  /** Float index of the scratch area every operand offset is relative to (0 in an own memory). */
+  private base = 0;
+  private scratchBytes = 0;
 
-  constructor() {
-    if (threadsSupported()) {
+  /** @param arena - the matrix kernels' arena: used (operands in place) when its memory is shared */
+  constructor(arena: WasmArena | null = null) {
+    this.arena = arena !== null && arena.shared && threadsSupported() ? arena : null;
+    if (this.arena !== null) {
+      this.sharedModule = new WebAssembly.Module(convSharedWasmBytes());
+      this.memory = this.arena.memory as WebAssembly.Memory;
+      this.exports = new WebAssembly.Instance(this.sharedModule, { env: { memory: this.memory } }).exports as unknown as ConvExports;
+      // views on a shared memory stay valid when it grows; new ones must see the new length
+      this.arena.addGrowListener(() => this.refreshHeap());
+    } else if (threadsSupported()) {
       this.sharedModule = new WebAssembly.Module(convSharedWasmBytes());
       this.memory = new WebAssembly.Memory({ initial: 1, maximum: SHARED_MAX_PAGES, shared: true });
       this.exports = new WebAssembly.Instance(this.sharedModule, { env: { memory: this.memory } }).exports as unknown as ConvExports;
@@ -109,6 +127,11 @@ export class WasmConvKernels implements ConvKernels {
       this.exports = new WebAssembly.Instance(new WebAssembly.Module(convWasmBytes()), {}).exports as unknown as ConvExports;
       this.memory = this.exports.memory as WebAssembly.Memory;
     }
+    this.heap = new Float32Array(this.memory.buffer);
+    this.heap32 = new Int32Array(this.memory.buffer);
+  }
+
+  private refreshHeap(): void {
     this.heap = new Float32Array(this.memory.buffer);
     this.heap32 = new Int32Array(this.memory.buffer);
   }
@@ -204,12 +227,13 @@ export class WasmConvKernels implements ConvKernels {
     const xOff = 0;
     const cOff = align4(inSize);
     this.ensureFloats(cOff + colSize);
-    this.load(x, inSize, xOff);
+    const xAt = this.load(x, inSize, xOff);
+    const cAt = this.target(cols, colSize, cOff);
     this.exports.im2col(
-      xOff * 4, cOff * 4, g.batch, g.inHeight, g.inWidth, g.channels, g.windowHeight, g.windowWidth,
+      this.bytes(xAt), this.bytes(cAt), g.batch, g.inHeight, g.inWidth, g.channels, g.windowHeight, g.windowWidth,
       g.strideY, g.strideX, g.padTop, g.padLeft, g.outHeight, g.outWidth, ones ? 1 : 0,
     );
-    cols.set(this.view(cOff, colSize));
+    this.store(cols, colSize, cAt);
   };
 
   readonly col2im = (cols: Float32Array, g: WindowGeometry, dx: Float32Array): void => {
@@ -218,28 +242,31 @@ export class WasmConvKernels implements ConvKernels {
     const cOff = 0;
     const xOff = align4(colSize);
     this.ensureFloats(xOff + inSize);
-    this.load(cols, colSize, cOff);
+    const cAt = this.load(cols, colSize, cOff);
+    const xAt = this.target(dx, inSize, xOff);
     this.exports.col2im(
-      cOff * 4, xOff * 4, g.batch, g.inHeight, g.inWidth, g.channels, g.windowHeight, g.windowWidth,
+      this.bytes(cAt), this.bytes(xAt), g.batch, g.inHeight, g.inWidth, g.channels, g.windowHeight, g.windowWidth,
       g.strideY, g.strideX, g.padTop, g.padLeft, g.outHeight, g.outWidth, 0,
     );
-    dx.set(this.view(xOff, inSize));
+    this.store(dx, inSize, xAt);
   };
 
   readonly relu = (x: Float32Array, y: Float32Array, n: number): void => {
-    this.ensureFloats(align4(n));
-    this.load(x, n, 0);
-    this.exports.relu(0, 0, n);
-    y.set(this.view(0, n));
+    this.ensureFloats(2 * align4(n));
+    const xAt = this.load(x, n, 0);
+    const yAt = y === x ? xAt : this.target(y, n, align4(n));
+    this.exports.relu(this.bytes(xAt), this.bytes(yAt), n);
+    this.store(y, n, yAt);
   };
 
   readonly reluBackward = (dy: Float32Array, x: Float32Array, dx: Float32Array, n: number): void => {
     const xOff = align4(n);
-    this.ensureFloats(2 * xOff);
-    this.load(dy, n, 0);
-    this.load(x, n, xOff);
-    this.exports.reluBackward(0, xOff * 4, 0, n);
-    dx.set(this.view(0, n));
+    this.ensureFloats(3 * xOff);
+    const dyAt = this.load(dy, n, 0);
+    const xAt = this.load(x, n, xOff);
+    const dxAt = this.target(dx, n, 2 * xOff);
+    this.exports.reluBackward(this.bytes(dyAt), this.bytes(xAt), this.bytes(dxAt), n);
+    this.store(dx, n, dxAt);
   };
 
   readonly maxPoolForward = (x: Float32Array, g: WindowGeometry, y: Float32Array, argmax: Int32Array): void => {
@@ -250,10 +277,11 @@ export class WasmConvKernels implements ConvKernels {
     at.y = align4(inSize);
     at.dw = at.y + align4(outSize); // the winners
     this.ensureFloats(at.dw + outSize);
-    this.load(x, inSize, at.x);
+    at.x = this.load(x, inSize, at.x);
+    at.y = this.target(y, outSize, at.y);
     this.g = g;
     this.splitImages(MAX_POOL, g.batch, this.poolArgs);
-    y.set(this.view(at.y, outSize));
+    this.store(y, outSize, at.y);
     argmax.set(this.view32(at.dw, outSize));
   };
 
@@ -263,14 +291,15 @@ export class WasmConvKernels implements ConvKernels {
     at.dw = align4(count); // the winners
     at.dx = at.dw + align4(count);
     this.ensureFloats(at.dx + inputSize);
-    this.load(dy, count, at.dy);
-    this.heap32.set(argmax.length === count ? argmax : argmax.subarray(0, count), at.dw);
+    at.dy = this.load(dy, count, at.dy);
+    at.dx = this.target(dx, inputSize, at.dx);
+    this.heap32.set(argmax.length === count ? argmax : argmax.subarray(0, count), this.base + at.dw);
     // whole images per thread when the sizes split evenly (they do for a pooling layer's batch)
     const images = count % batch === 0 && inputSize % batch === 0 ? batch : 1;
     this.poolOut = count / images;
     this.poolIn = inputSize / images;
     this.splitImages(MAX_POOL_BACKWARD, images, this.unpoolArgs);
-    dx.set(this.view(at.dx, inputSize));
+    this.store(dx, inputSize, at.dx);
   };
 
   /** Floats per image of the current max-pooling backward's dy and dx. */
@@ -282,9 +311,9 @@ export class WasmConvKernels implements ConvKernels {
     const g = this.g as WindowGeometry;
     const at = this.at;
     const outImage = g.outHeight * g.outWidth * g.channels;
-    a[0] = at.x * 4;
-    a[1] = (at.y + start * outImage) * 4;
-    a[2] = (at.dw + start * outImage) * 4;
+    a[0] = this.bytes(at.x);
+    a[1] = this.bytes(at.y + start * outImage);
+    a[2] = this.bytes(at.dw + start * outImage);
     a[3] = count;
     a[4] = g.inHeight;
     a[5] = g.inWidth;
@@ -303,10 +332,10 @@ export class WasmConvKernels implements ConvKernels {
   // maxPoolBackward(dy, argmax, count, dx, zeroFrom, zeroCount) for images [start, start + count)
   private readonly unpoolArgs = (start: number, count: number, _part: number, a: Int32Array): void => {
     const at = this.at;
-    a[0] = (at.dy + start * this.poolOut) * 4;
-    a[1] = (at.dw + start * this.poolOut) * 4;
+    a[0] = this.bytes(at.dy + start * this.poolOut);
+    a[1] = this.bytes(at.dw + start * this.poolOut);
     a[2] = count * this.poolOut;
-    a[3] = at.dx * 4;
+    a[3] = this.bytes(at.dx);
     a[4] = start * this.poolIn;
     a[5] = count * this.poolIn;
   };
@@ -328,14 +357,15 @@ export class WasmConvKernels implements ConvKernels {
       at.b = at.w + align4(kSize);
       at.y = at.b + align4(filters);
       this.ensureFloats(at.y + ySize);
-      this.load(x, xSize, at.x);
-      this.load(weights, kSize, at.w);
-      this.load(bias, filters, at.b);
+      at.x = this.load(x, xSize, at.x);
+      at.w = this.load(weights, kSize, at.w);
+      at.b = this.load(bias, filters, at.b);
+      at.y = this.target(y, ySize, at.y);
       this.g = g;
       this.filters = filters;
       this.splitImages(FORWARD, g.batch, this.forwardArgs);
-      if (relu) this.exports.relu(at.y * 4, at.y * 4, ySize); // in place, before the copy out
-      y.set(this.view(at.y, ySize));
+      if (relu) this.exports.relu(this.bytes(at.y), this.bytes(at.y), ySize); // in place, before any copy out
+      this.store(y, ySize, at.y);
     },
     backward: (x, g, dy, activated, weights, dweightsAndBiases, dx, filters) => {
       const xSize = inputSize(g);
@@ -356,23 +386,26 @@ export class WasmConvKernels implements ConvKernels {
       at.dwStride = align4(dwSize);
       at.groups = groups;
       this.ensureFloats(at.dw + groups * at.dwStride);
-      this.load(x, xSize, at.x);
-      this.load(dy, gSize, at.dy);
+      at.x = this.load(x, xSize, at.x);
       this.g = g;
       this.filters = filters;
       if (activated !== null) {
-        // G ← G ⊙ 1[a > 0], in place
-        this.load(activated, gSize, aOff);
-        this.exports.reluBackward(at.dy * 4, aOff * 4, at.dy * 4, gSize);
+        // G ⊙ 1[a > 0] into scratch (dy itself, the caller's, is left as it is)
+        const dyAt = this.load(dy, gSize, at.dy);
+        const aAt = this.load(activated, gSize, aOff);
+        this.exports.reluBackward(this.bytes(dyAt), this.bytes(aAt), this.bytes(at.dy), gSize);
+      } else {
+        at.dy = this.load(dy, gSize, at.dy);
       }
       this.eachGroup(groups, this.filterArgs);
       // dL/dW = Σ over the groups' partial sums, in group order
-      for (let k = 1; k < groups; k++) this.exports.accumulate((at.dw + k * at.dwStride) * 4, at.dw * 4, dwSize);
+      for (let k = 1; k < groups; k++) this.exports.accumulate(this.bytes(at.dw + k * at.dwStride), this.bytes(at.dw), dwSize);
       dweightsAndBiases.set(this.view(at.dw, dwSize));
       if (dx === null) return;
-      this.load(weights, kSize, at.w);
+      at.w = this.load(weights, kSize, at.w);
+      at.dx = this.target(dx, xSize, at.dx);
       this.splitImages(BACKWARD_INPUT, g.batch, this.inputArgs);
-      dx.set(this.view(at.dx, xSize));
+      this.store(dx, xSize, at.dx);
     },
   };
 
@@ -405,10 +438,10 @@ export class WasmConvKernels implements ConvKernels {
   // convForward(x, w, bias, y, batch, …) for images [start, start + count)
   private readonly forwardArgs = (start: number, count: number, _part: number, a: Int32Array): void => {
     const at = this.at;
-    a[0] = (at.x + start * this.imageFloats()) * 4;
-    a[1] = at.w * 4;
-    a[2] = at.b * 4;
-    a[3] = (at.y + start * this.gradientFloats()) * 4;
+    a[0] = this.bytes(at.x + start * this.imageFloats());
+    a[1] = this.bytes(at.w);
+    a[2] = this.bytes(at.b);
+    a[3] = this.bytes(at.y + start * this.gradientFloats());
     this.geometryArgs(a, 4, count);
   };
 
@@ -418,19 +451,19 @@ export class WasmConvKernels implements ConvKernels {
     const batch = (this.g as WindowGeometry).batch;
     const start = Math.floor((group * batch) / at.groups);
     const end = Math.floor(((group + 1) * batch) / at.groups);
-    a[0] = (at.x + start * this.imageFloats()) * 4;
-    a[1] = (at.dy + start * this.gradientFloats()) * 4;
-    a[2] = (at.dw + group * at.dwStride) * 4;
+    a[0] = this.bytes(at.x + start * this.imageFloats());
+    a[1] = this.bytes(at.dy + start * this.gradientFloats());
+    a[2] = this.bytes(at.dw + group * at.dwStride);
     this.geometryArgs(a, 3, end - start);
   };
 
   // convBackwardInput(g, w, wt, dx, batch, …) for images [start, start + count), with part's own wᵀ scratch
   private readonly inputArgs = (start: number, count: number, part: number, a: Int32Array): void => {
     const at = this.at;
-    a[0] = (at.dy + start * this.gradientFloats()) * 4;
-    a[1] = at.w * 4;
-    a[2] = (at.wt + part * at.wtStride) * 4;
-    a[3] = (at.dx + start * this.imageFloats()) * 4;
+    a[0] = this.bytes(at.dy + start * this.gradientFloats());
+    a[1] = this.bytes(at.w);
+    a[2] = this.bytes(at.wt + part * at.wtStride);
+    a[3] = this.bytes(at.dx + start * this.imageFloats());
     this.geometryArgs(a, 4, count);
   };
 
@@ -467,15 +500,37 @@ export class WasmConvKernels implements ConvKernels {
   }
 
   /** Copies the first `n` floats of `a` to float offset `offset`. */
-  private load(a: Float32Array, n: number, offset: number): void {
-    this.heap.set(a.length === n ? a : a.subarray(0, n), offset);
+  private load(a: Float32Array, n: number, offset: number): number {
+    if (this.isResident(a)) return a.byteOffset / 4 - this.base; // used where it lies
+    this.heap.set(a.length === n ? a : a.subarray(0, n), this.base + offset);
+    return offset;
+  }
+
+  /** Where a kernel should write the `n` floats of `a`: in `a` itself if resident, else at `offset`. */
+  private target(a: Float32Array, _n: number, offset: number): number {
+    return this.isResident(a) ? a.byteOffset / 4 - this.base : offset;
+  }
+
+  /** Copies a result written at `at` out to `a`, unless it was written in place. */
+  private store(a: Float32Array, n: number, at: number): void {
+    if (!this.isResident(a)) a.set(this.view(at, n));
+  }
+
+  /** True when `a` lives in the memory this set computes in (the matrix kernels' shared arena). */
+  private isResident(a: Float32Array): boolean {
+    return this.arena !== null && this.arena.owns(a);
+  }
+
+  /** Byte address of float offset `offset` (relative to the scratch area). */
+  private bytes(offset: number): number {
+    return (this.base + offset) * 4;
   }
 
   private view(offset: number, length: number): Float32Array {
     let byLength = this.views.get(offset);
     if (byLength === undefined) this.views.set(offset, (byLength = new Map()));
     let v = byLength.get(length);
-    if (v === undefined) byLength.set(length, (v = this.heap.subarray(offset, offset + length)));
+    if (v === undefined) byLength.set(length, (v = this.heap.subarray(this.base + offset, this.base + offset + length)));
     return v;
   }
 
@@ -483,18 +538,32 @@ export class WasmConvKernels implements ConvKernels {
     let byLength = this.views32.get(offset);
     if (byLength === undefined) this.views32.set(offset, (byLength = new Map()));
     let v = byLength.get(length);
-    if (v === undefined) byLength.set(length, (v = this.heap32.subarray(offset, offset + length)));
+    if (v === undefined) byLength.set(length, (v = this.heap32.subarray(this.base + offset, this.base + offset + length)));
     return v;
   }
 
-  /** Grows memory (whole pages) when `floats` do not fit. */
+  /**
+   * Makes room for `floats` of scratch: a larger block of the arena (the old one given back), or, in an own
+   * memory, whole pages more. Kept otherwise, so a training loop stops allocating after its first step.
+   * @throws RangeError when the memory cannot grow that far
+   */
   private ensureFloats(floats: number): void {
-    const memory = this.memory;
     const needed = floats * 4;
-    if (needed <= memory.buffer.byteLength) return;
-    memory.grow(Math.ceil((needed - memory.buffer.byteLength) / PAGE_BYTES));
-    this.heap = new Float32Array(memory.buffer);
-    this.heap32 = new Int32Array(memory.buffer);
+    const arena = this.arena;
+    if (arena !== null) {
+      if (needed <= this.scratchBytes) return;
+      if (this.scratchBytes > 0) arena.freeBlock(this.base * 4, this.scratchBytes);
+      const address = arena.allocBlock(needed);
+      if (address < 0) throw new RangeError(`convolution kernels: the WebAssembly memory cannot grow by ${needed} bytes of scratch`);
+      this.base = address / 4;
+      this.scratchBytes = needed;
+      this.refreshHeap();
+    } else {
+      const memory = this.memory;
+      if (needed <= memory.buffer.byteLength) return;
+      memory.grow(Math.ceil((needed - memory.buffer.byteLength) / PAGE_BYTES));
+      this.refreshHeap();
+    }
     this.views.clear();
     this.views32.clear();
   }
