@@ -1,7 +1,7 @@
 import type { Parameter } from '../layers/layer.js';
 import { getKernels } from '../tensor/backend.js';
 import { jsUpdates, type UpdateKernels } from '../tensor/kernels/updates.js';
-import type { Tensor } from '../tensor/tensor.js';
+import { allocateData, type Tensor } from '../tensor/tensor.js';
 import { checkInteger, describeValue, invalid } from '../core/validate.js';
 import { checkSchedule, learningRateAt, scheduleConfig, type LearningRateSchedule, type LearningRateScheduleOptions } from './learning-rate-schedule.js';
 
@@ -230,7 +230,7 @@ export abstract class Optimizer {
   private slotsFor(value: Tensor): Float32Array[] {
     let slots = this.state.get(value);
     if (slots === undefined) {
-      slots = this.slotNames.map(() => new Float32Array(value.size));
+      slots = this.slotNames.map(() => allocateData(value.size));
       this.state.set(value, slots);
     }
     return slots;
