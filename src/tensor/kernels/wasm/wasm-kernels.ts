@@ -1,6 +1,8 @@
 import type { MatmulKernels } from '../kernels.js';
 import { jsKernels } from '../js.js';
 import { MATMUL_WASM_BASE64 } from './matmul-bytes.js';
+import { MATMUL_RELAXED_WASM_BASE64 } from './matmul-relaxed-bytes.js';
+import { MATMUL_RELAXED_SHARED_WASM_BASE64 } from './matmul-relaxed-shared-bytes.js';
 import { GemmThreadPool, SHARED_MAX_PAGES, hardwareThreads, matmulSharedWasmBytes, threadsSupported } from './thread-pool.js';
 import { WasmUpdates } from './updates-kernels.js';
 import { WasmArena } from './arena.js';
@@ -56,6 +58,30 @@ export function matmulWasmBytes(): Uint8Array<ArrayBuffer> {
   return cachedBytes;
 }
 
+function decode(base64: string): Uint8Array<ArrayBuffer> {
+  const text = atob(base64);
+  const bytes = new Uint8Array(text.length);
+  for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i);
+  return bytes;
+}
+
+let relaxedBytes: Uint8Array<ArrayBuffer> | null = null;
+let relaxedSharedBytes: Uint8Array<ArrayBuffer> | null = null;
+let relaxedSupported: boolean | null = null;
+
+/**
+ * True when this runtime runs relaxed SIMD (`f32x4.relaxed_madd`: a fused multiply-add where the CPU has
+ * one): Chrome ≥ 114, Firefox ≥ 120, Node ≥ 22 — and Node 20 only with `--experimental-wasm-relaxed-simd`.
+ * Checked once, with `WebAssembly.validate` on the relaxed build of the matrix kernels.
+ */
+export function relaxedSimdSupported(): boolean {
+  if (relaxedSupported === null) {
+    relaxedBytes ??= decode(MATMUL_RELAXED_WASM_BASE64);
+    relaxedSupported = wasmSimdSupported() && WebAssembly.validate(relaxedBytes);
+  }
+  return relaxedSupported;
+}
+
 /**
  * True when this runtime can run the SIMD kernels: `WebAssembly.validate` on the module itself, which
  * fails where f32x4 instructions are unknown (e.g. Safari before 16.4).
@@ -77,6 +103,12 @@ export interface WasmKernelOptions {
    * at most 8; 1 where workers or shared memory are unavailable.
    */
   threads?: number;
+  /**
+   * Use the relaxed-SIMD build (fused multiply-adds: faster, and each product rounds once per
+   * multiply-add instead of twice — results differ from the plain build in the last bits). Default: where
+   * {@link relaxedSimdSupported}. `true` where it is not supported throws.
+   */
+  relaxed?: boolean;
 }
 
 /** A WebAssembly SIMD kernel set with its own instance and memory (shared with its worker threads). */
@@ -86,6 +118,8 @@ export class WasmKernels implements MatmulKernels {
   readonly updates: WasmUpdates;
   /** Finiteness scan, bias add and column sums in WebAssembly SIMD (elementwise.wat), same memory. */
   readonly elementwise: WasmElementwise;
+  /** Whether the products run the relaxed-SIMD build (fused multiply-adds); see {@link WasmKernelOptions.relaxed}. */
+  readonly relaxed: boolean;
   private readonly exports: MatmulExports;
   private readonly memory: WebAssembly.Memory;
   /** Blocks of the memory: work areas, operand scratch and (shared memory only) tensor storage. */
@@ -110,8 +144,13 @@ export class WasmKernels implements MatmulKernels {
 
   /** Compiles and instantiates synchronously (the module is ~2.4 KB, under every browser's sync limit). */
   constructor(options: WasmKernelOptions = {}) {
+    this.relaxed = options.relaxed ?? relaxedSimdSupported();
+    if (this.relaxed && !relaxedSimdSupported()) {
+      throw new Error('WasmKernels: relaxed SIMD is not supported by this runtime (Node 20 needs --experimental-wasm-relaxed-simd)');
+    }
     if (threadsSupported()) {
-      this.sharedModule = new WebAssembly.Module(matmulSharedWasmBytes());
+      const bytes = this.relaxed ? (relaxedSharedBytes ??= decode(MATMUL_RELAXED_SHARED_WASM_BASE64)) : matmulSharedWasmBytes();
+      this.sharedModule = new WebAssembly.Module(bytes);
       this.memory = new WebAssembly.Memory({ initial: 1, maximum: SHARED_MAX_PAGES, shared: true });
       this.arena = new WasmArena(this.memory, SHARED_MAX_PAGES);
     } else {
@@ -119,7 +158,7 @@ export class WasmKernels implements MatmulKernels {
       this.memory = new WebAssembly.Memory({ initial: 1 });
       this.arena = new WasmArena(this.memory, undefined);
     }
-    const module = this.sharedModule ?? new WebAssembly.Module(matmulWasmBytes());
+    const module = this.sharedModule ?? new WebAssembly.Module(this.relaxed ? (relaxedBytes as Uint8Array<ArrayBuffer>) : matmulWasmBytes());
     this.exports = new WebAssembly.Instance(module, { env: { memory: this.memory } }).exports as unknown as MatmulExports;
     this.updates = new WasmUpdates(this.arena);
     this.elementwise = new WasmElementwise(this.arena);
