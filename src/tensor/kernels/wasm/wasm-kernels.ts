@@ -36,6 +36,9 @@ interface MatmulExports {
   gemvRow(a: number, sap: number, b: number, sbp: number, c: number, k: number, n: number): void;
 }
 
+/** Chunks per thread a threaded product is cut into (more balance the load, each costs one more packing). */
+const CHUNKS_PER_THREAD = 3;
+
 /** Products with fewer multiply-adds than this stay on one thread (handing out a share costs ~10–50 µs). */
 const MIN_THREADED_MACS = 1 << 20;
 
@@ -305,9 +308,11 @@ export class WasmKernels implements MatmulKernels {
   }
 
   /**
-   * C = A·B split into blocks of rows (when m ≥ n) or columns of C, one per available thread: the calling
-   * thread takes block 0, ready workers the others; a block whose worker is not ready (still starting) or
-   * stopped is done by the calling thread. Arguments as `gemm`'s, in bytes and elements.
+   * C = A·B cut into chunks of whole rows (when m ≥ n) or columns of C, about CHUNKS_PER_THREAD per
+   * thread: the calling thread and every ready worker take chunks from a shared counter until none is left,
+   * so a thread that is slow or descheduled (a busy machine) holds up at most one chunk. A worker that is
+   * not ready (still starting) simply takes none; one that stops mid-chunk has that chunk redone here.
+   * Arguments as `gemm`'s, in bytes and elements.
    */
   private gemmThreaded(
     a: number, sai: number, sap: number, b: number, sbp: number, sbj: number, c: number,
@@ -317,31 +322,29 @@ export class WasmKernels implements MatmulKernels {
     const pool = this.pool;
     const byRows = m >= n;
     const extent = byRows ? m : n;
-    const unit = byRows ? 4 : 8; // whole micro-tiles per block
-    const parts = Math.min(1 + pool.readyWorkers(), Math.ceil(extent / unit));
-    const chunk = Math.ceil(extent / parts / unit) * unit;
+    const unit = byRows ? 4 : 8; // whole micro-tiles per chunk
+    const chunk = Math.max(unit, Math.ceil(extent / (this.threadCount * CHUNKS_PER_THREAD) / unit) * unit);
     const work = this.workAreas;
     const gemm = this.exports.gemm;
-    // hand blocks 1… to ready workers (worker w gets block w + 1 when ready)
-    let handed = 0; // bitmask of workers given a block
+    pool.resetChunks();
+    let handed = 0; // bitmask of workers given the job
     for (let w = 0; w < pool.workers; w++) {
-      const start = (w + 1) * chunk;
-      if (start >= extent || !pool.isReady(w)) continue;
-      const len = Math.min(chunk, extent - start);
-      if (byRows) pool.start(w, a + start * sai * 4, sai, sap, b, sbp, sbj, c + start * n * 4, n, len, k, n, work[w + 1]);
-      else pool.start(w, a, sai, sap, b + start * sbj * 4, sbp, sbj, c + start * 4, n, m, k, len, work[w + 1]);
+      if (!pool.isReady(w)) continue;
+      pool.start(w, a, sai, sap, b, sbp, sbj, c, m, k, n, work[w + 1], byRows, chunk);
       handed |= 1 << w;
     }
-    // block 0 here, and any block no worker took
-    for (let block = 0; block * chunk < extent; block++) {
-      if (block > 0 && (handed & (1 << (block - 1))) !== 0) continue;
-      this.gemmBlock(gemm, byRows, block * chunk, Math.min(chunk, extent - block * chunk), a, sai, sap, b, sbp, sbj, c, m, k, n);
+    for (;;) {
+      const start = pool.takeChunk() * chunk;
+      if (start >= extent) break;
+      this.gemmBlock(gemm, byRows, start, Math.min(chunk, extent - start), a, sai, sap, b, sbp, sbj, c, m, k, n);
     }
     for (let w = 0; w < pool.workers; w++) {
       if ((handed & (1 << w)) === 0 || pool.wait(w)) continue;
-      // the worker stopped without finishing: compute its block here
-      const start = (w + 1) * chunk;
-      this.gemmBlock(gemm, byRows, start, Math.min(chunk, extent - start), a, sai, sap, b, sbp, sbj, c, m, k, n);
+      // the worker stopped without finishing: redo the chunk it was computing
+      const lost = pool.currentChunk(w);
+      if (lost < 0) continue;
+      const start = lost * chunk;
+      if (start < extent) this.gemmBlock(gemm, byRows, start, Math.min(chunk, extent - start), a, sai, sap, b, sbp, sbj, c, m, k, n);
     }
   }
 
