@@ -7,7 +7,7 @@ export { matmul, matmulTransA, matmulTransB, addRowVector, sumColumns, assertFin
 export type { MatmulKernels } from './tensor/kernels/kernels.js';
 export { jsKernels } from './tensor/kernels/js.js';
 export { referenceKernels } from './tensor/kernels/js-reference.js';
-export { WasmKernels, wasmSimdSupported, type WasmKernelOptions } from './tensor/kernels/wasm/wasm-kernels.js';
+export { WasmKernels, relaxedSimdSupported, wasmSimdSupported, type WasmKernelOptions } from './tensor/kernels/wasm/wasm-kernels.js';
 export { threadsSupported } from './tensor/kernels/wasm/thread-pool.js';
 export type { UpdateKernels } from './tensor/kernels/updates.js';
 export {
@@ -71,6 +71,7 @@ export {
   type OptimizerConfig,
   type OptimizerState,
 } from './optimizers/optimizer.js';
+export { learningRateAt, type LearningRateScheduleOptions, type LearningRateSchedule } from './optimizers/learning-rate-schedule.js';
 export { SGD, type SGDOptions } from './optimizers/sgd.js';
 export { AdaGrad, type AdaGradOptions } from './optimizers/adagrad.js';
 export { RMSProp, type RMSPropOptions } from './optimizers/rmsprop.js';
