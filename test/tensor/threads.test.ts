@@ -113,3 +113,25 @@ describe.skipIf(!wasmSimdSupported() || !threadsSupported())('threaded WebAssemb
     expect(Number.isFinite(result.loss)).toBe(true);
   });
 });
+
+describe.skipIf(!wasmSimdSupported() || !threadsSupported())('a worker that stops', () => {
+  it('takes no more chunks: products stay correct and finish on the main thread', async () => {
+    const k = new WasmKernels({ threads: 2 });
+    const single = new WasmKernels({ threads: 1 });
+    await whenWorkersReady(k);
+    // stop the worker from outside, as a host tearing threads down would
+    const pool = (k as unknown as { pool: { handles: { terminate(): Promise<number> }[] } }).pool;
+    await pool.handles[0].terminate();
+    for (let i = 0; i < 100 && k.readyWorkers > 0; i++) await new Promise((r) => setTimeout(r, 10));
+    expect(k.readyWorkers).toBe(0);
+    const rng = new Random(3);
+    const a = randomArray(200 * 300, rng);
+    const b = randomArray(300 * 250, rng);
+    const expected = new Float32Array(200 * 250);
+    const out = new Float32Array(200 * 250);
+    single.matmul(a, b, expected, 200, 300, 250);
+    k.matmul(a, b, out, 200, 300, 250);
+    expect(Array.from(out)).toEqual(Array.from(expected));
+    k.dispose();
+  });
+});

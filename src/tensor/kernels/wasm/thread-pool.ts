@@ -43,7 +43,7 @@ export function matmulSharedWasmBytes(): Uint8Array<ArrayBuffer> {
 interface NodeWorker {
   unref(): void;
   terminate(): Promise<number>;
-  on(event: 'error', listener: (err: Error) => void): void;
+  on(event: 'error' | 'exit', listener: (arg: unknown) => void): void;
 }
 interface NodeWorkerThreads {
   Worker: new (source: string, options: { eval: true; workerData: unknown }) => NodeWorker;
@@ -119,7 +119,9 @@ export class GemmThreadPool {
         const { Worker } = proc.getBuiltinModule!('node:worker_threads') as NodeWorkerThreads;
         const worker = new Worker(GEMM_WORKER_SOURCE, { eval: true, workerData: data });
         worker.unref(); // never keep the process alive
-        worker.on('error', () => this.markDead(i)); // e.g. terminated: its share falls back to the main thread
+        // a worker that crashes or exits takes no more chunks; the main thread does them
+        worker.on('error', () => this.markDead(i));
+        worker.on('exit', () => this.markDead(i));
         this.handles.push(worker);
       } else if (host === 'web') {
         const g = globalThis as unknown as {
