@@ -36,8 +36,13 @@ interface MatmulExports {
   gemvRow(a: number, sap: number, b: number, sbp: number, c: number, k: number, n: number): void;
 }
 
-/** Chunks per thread a threaded product is cut into (more balance the load, each costs one more packing). */
-const CHUNKS_PER_THREAD = 3;
+/**
+ * Chunks per thread a threaded product is cut into, and the fewest rows or columns a chunk has. More
+ * chunks balance the load on a busy machine, but each chunk packs its whole share of the other operand
+ * again (a chunk of r rows re-packs all k·n of B: about 2–4/r of the chunk's arithmetic).
+ */
+const CHUNKS_PER_THREAD = 2;
+const MIN_CHUNK = 64;
 
 /** Products with fewer multiply-adds than this stay on one thread (handing out a share costs ~10–50 µs). */
 const MIN_THREADED_MACS = 1 << 20;
@@ -308,8 +313,8 @@ export class WasmKernels implements MatmulKernels {
   }
 
   /**
-   * C = A·B cut into chunks of whole rows (when m ≥ n) or columns of C, about CHUNKS_PER_THREAD per
-   * thread: the calling thread and every ready worker take chunks from a shared counter until none is left,
+   * C = A·B cut into chunks of whole rows (when m ≥ n) or columns of C, CHUNKS_PER_THREAD per thread
+   * (at least MIN_CHUNK wide): the calling thread and every ready worker take chunks from a shared counter until none is left,
    * so a thread that is slow or descheduled (a busy machine) holds up at most one chunk. A worker that is
    * not ready (still starting) simply takes none; one that stops mid-chunk has that chunk redone here.
    * Arguments as `gemm`'s, in bytes and elements.
@@ -323,7 +328,7 @@ export class WasmKernels implements MatmulKernels {
     const byRows = m >= n;
     const extent = byRows ? m : n;
     const unit = byRows ? 4 : 8; // whole micro-tiles per chunk
-    const chunk = Math.max(unit, Math.ceil(extent / (this.threadCount * CHUNKS_PER_THREAD) / unit) * unit);
+    const chunk = Math.max(MIN_CHUNK, Math.ceil(extent / (this.threadCount * CHUNKS_PER_THREAD) / unit) * unit);
     const work = this.workAreas;
     const gemm = this.exports.gemm;
     pool.resetChunks();
