@@ -34,6 +34,17 @@ for (const s of only) {
   }
 }
 
+/** Fields of AllResults each section writes. */
+const SECTION_FIELDS: Record<(typeof SECTIONS)[number], (keyof AllResults)[]> = {
+  train: ['train', 'trainNotes'],
+  predict: ['predict'],
+  cnn: ['cnn'],
+  matmul: ['matmul'],
+  layers: ['layers'],
+  scaling: ['scaling'],
+  rss: ['rss'],
+};
+
 const quick = opts.quick;
 output.dir = new URL(quick ? './results/quick/' : './results/', import.meta.url).pathname;
 mkdirSync(output.dir, { recursive: true });
@@ -87,17 +98,6 @@ writeFileSync(join(output.dir, 'RESULTS.md'), markdown);
 console.log('\n' + markdown);
 console.log(`\nSaved ${join(output.dir, 'results.json')} and RESULTS.md (${all.seconds.toFixed(0)} s).`);
 if (missed.length > 0) console.log(`Targets missed in this run: ${missed.length} (see above).`);
-
-/** Fields of AllResults each section writes. */
-const SECTION_FIELDS: Record<(typeof SECTIONS)[number], (keyof AllResults)[]> = {
-  train: ['train', 'trainNotes'],
-  predict: ['predict'],
-  cnn: ['cnn'],
-  matmul: ['matmul'],
-  layers: ['layers'],
-  scaling: ['scaling'],
-  rss: ['rss'],
-};
 
 /**
  * A partial run (`--only`) keeps the sections it did not run from the saved results of the same mode, so
