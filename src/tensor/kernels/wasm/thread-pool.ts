@@ -1,3 +1,4 @@
+import { decodeBase64 } from './decode-base64.js';
 import { GEMM_WORKER_SOURCE } from './gemm-worker-source.js';
 import { MATMUL_SHARED_WASM_BASE64 } from './matmul-shared-bytes.js';
 
@@ -32,12 +33,7 @@ let sharedBytes: Uint8Array<ArrayBuffer> | null = null;
 
 /** The shared-memory build of matmul.wat, decoded once. */
 export function matmulSharedWasmBytes(): Uint8Array<ArrayBuffer> {
-  if (sharedBytes === null) {
-    const text = atob(MATMUL_SHARED_WASM_BASE64);
-    const bytes = new Uint8Array(text.length);
-    for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i);
-    sharedBytes = bytes;
-  }
+  sharedBytes ??= decodeBase64(MATMUL_SHARED_WASM_BASE64);
   return sharedBytes;
 }
 
