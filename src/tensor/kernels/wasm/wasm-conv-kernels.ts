@@ -4,6 +4,7 @@ import { CONV_WASM_BASE64 } from './conv-bytes.js';
 import { CONV_SHARED_WASM_BASE64 } from './conv-shared-bytes.js';
 import type { WasmArena } from './arena.js';
 import { ConvThreadPool } from './conv-thread-pool.js';
+import { decodeBase64 } from './decode-base64.js';
 import { SHARED_MAX_PAGES, threadsSupported } from './thread-pool.js';
 
 /*
@@ -60,25 +61,19 @@ const MAX_POOL_BACKWARD = 4;
 /** dL/dW is summed over this many fixed groups of images (fewer for smaller batches), whatever the thread count. */
 const FILTER_GRADIENT_GROUPS = 4;
 
-function decode(base64: string): Uint8Array<ArrayBuffer> {
-  const text = atob(base64);
-  const bytes = new Uint8Array(text.length);
-  for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i);
-  return bytes;
-}
 
 let cachedBytes: Uint8Array<ArrayBuffer> | null = null;
 let cachedSharedBytes: Uint8Array<ArrayBuffer> | null = null;
 
 /** The compiled conv.wat, decoded once from the embedded base64. */
 export function convWasmBytes(): Uint8Array<ArrayBuffer> {
-  cachedBytes ??= decode(CONV_WASM_BASE64);
+  cachedBytes ??= decodeBase64(CONV_WASM_BASE64);
   return cachedBytes;
 }
 
 /** The shared-memory build of conv.wat (for worker threads), decoded once. */
 export function convSharedWasmBytes(): Uint8Array<ArrayBuffer> {
-  cachedSharedBytes ??= decode(CONV_SHARED_WASM_BASE64);
+  cachedSharedBytes ??= decodeBase64(CONV_SHARED_WASM_BASE64);
   return cachedSharedBytes;
 }
 
