@@ -50,7 +50,7 @@ interface NodeProcess {
 }
 
 /** How this runtime can start workers: Node worker_threads, browser Web Workers, or not at all. */
-function workerHost(): 'node' | 'web' | null {
+export function workerHost(): 'node' | 'web' | null {
   if (typeof SharedArrayBuffer !== 'function' || typeof Atomics !== 'object') return null;
   const proc = (globalThis as { process?: NodeProcess }).process;
   if (typeof proc?.getBuiltinModule === 'function' && proc.getBuiltinModule('node:worker_threads')) return 'node';
@@ -80,7 +80,7 @@ export function hardwareThreads(): number {
 }
 
 /** Whether this thread may block in Atomics.wait (not a browser's main thread). */
-function canBlock(): boolean {
+export function canBlock(): boolean {
   const g = globalThis as { window?: unknown; process?: unknown };
   return typeof g.process === 'object' || typeof g.window !== 'object';
 }

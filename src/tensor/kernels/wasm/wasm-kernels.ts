@@ -123,8 +123,11 @@ export class WasmKernels implements MatmulKernels {
   readonly relaxed: boolean;
   private readonly exports: MatmulExports;
   private readonly memory: WebAssembly.Memory;
-  /** Blocks of the memory: work areas, operand scratch and (shared memory only) tensor storage. */
-  private readonly arena: WasmArena;
+  /**
+   * Blocks of the memory: work areas, operand scratch and (shared memory only) tensor storage. Public so
+   * the convolution kernels (conv-kernels.ts) compute in the same memory and use resident tensors in place.
+   */
+  readonly arena: WasmArena;
   /** The compiled shared-memory module (workers instantiate it on the same memory); null if not shared. */
   private readonly sharedModule: WebAssembly.Module | null;
   private readonly workBytes: number;
