@@ -1,4 +1,4 @@
-import { checkOptions, checkString, quote } from '../core/validate.js';
+import { checkOptions, checkString, describeValue, quote, showList } from '../core/validate.js';
 import { Tensor } from '../tensor/tensor.js';
 
 /** Options for {@link parseCsv}. */
@@ -67,7 +67,7 @@ export function parseCsv(text: string, options: CsvOptions = {}): CsvData {
   const where = `parseCsv: ${options.source ? `${options.source}: ` : ''}`;
   const delimiter = options.delimiter ?? ',';
   if (delimiter.length !== 1 || delimiter === '"' || delimiter === '\n' || delimiter === '\r') {
-    throw new RangeError(`${where}delimiter must be one character other than a quote or line break, got ${JSON.stringify(delimiter)}`);
+    throw new RangeError(`${where}delimiter must be one character other than a quote or line break, got ${describeValue(delimiter)}`);
   }
   const records = tokenize(text, delimiter, where);
   if (records.length === 0) throw new RangeError(`${where}no data (the text is empty or only blank lines)`);
@@ -83,7 +83,7 @@ export function parseCsv(text: string, options: CsvOptions = {}): CsvData {
   const labelOption = options.labelColumn ?? -1;
   const headerOption = options.header ?? 'auto';
   if (typeof labelOption === 'string' && headerOption === false) {
-    throw new RangeError(`${where}labelColumn '${labelOption}' is a name, which needs a header row (header is false)`);
+    throw new RangeError(`${where}labelColumn ${quote(labelOption)} is a name, which needs a header row (header is false)`);
   }
   let labelIndex = -1;
   if (typeof labelOption === 'number') {
@@ -105,7 +105,7 @@ export function parseCsv(text: string, options: CsvOptions = {}): CsvData {
   if (typeof labelOption === 'string') {
     labelIndex = names.indexOf(labelOption);
     if (labelIndex < 0) {
-      throw new RangeError(`${where}no column named '${labelOption}' in the header on line ${records[0].line} (columns: ${names.join(', ')})`);
+      throw new RangeError(`${where}no column named ${quote(labelOption)} in the header on line ${records[0].line} (columns: ${showList(names)})`);
     }
   }
   const rows = hasHeader ? records.slice(1) : records;

@@ -1,4 +1,5 @@
 import { Tensor } from '../tensor/tensor.js';
+import { describeValue } from '../core/validate.js';
 
 /**
  * The IDX file format of MNIST and Fashion-MNIST (http://yann.lecun.com/exdb/mnist/):
@@ -141,7 +142,7 @@ export function idxToTensor(idx: IdxArray, options: number | IdxToTensorOptions 
     throw new RangeError(`idxToTensor: expected [samples, …features] with at least 2 dimensions, got shape ${shape}`);
   }
   if (layout !== 'rows' && layout !== 'images') {
-    throw new RangeError(`idxToTensor: layout must be 'rows' or 'images', got ${JSON.stringify(layout)}`);
+    throw new RangeError(`idxToTensor: layout must be 'rows' or 'images', got ${describeValue(layout)}`);
   }
   let dims: number[];
   if (layout === 'images') {

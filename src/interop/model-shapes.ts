@@ -1,6 +1,7 @@
 import type { Layer } from '../layers/layer.js';
 import type { Sequential } from '../model/sequential.js';
 import { Tensor } from '../tensor/tensor.js';
+import { showValue } from '../core/validate.js';
 
 /** Options shared by the exporters. */
 export interface ExportOptions {
@@ -33,7 +34,7 @@ export function resolveInputShape(op: string, model: Sequential, options: Export
     );
   }
   if (!Array.isArray(shape) || shape.length === 0 || !shape.every((d) => Number.isInteger(d) && d >= 1)) {
-    throw new RangeError(`${op}: inputShape must be a non-empty array of positive integers, got ${JSON.stringify(shape)}`);
+    throw new RangeError(`${op}: inputShape must be a non-empty array of positive integers, got ${showValue(shape)}`);
   }
   return shape;
 }

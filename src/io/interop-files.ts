@@ -5,6 +5,7 @@ import { exportTfjsLayers, type TfjsLayersExportOptions } from '../interop/tfjs-
 import { importTfjsLayers } from '../interop/tfjs-layers/import-tfjs-layers.js';
 import type { Sequential } from '../model/sequential.js';
 import { writeFileAtomic } from './atomic-write.js';
+import { describeValue } from '../core/validate.js';
 
 /**
  * Writes `exportOnnx(model, options)` to `path` (e.g. `model.onnx`), atomically: a crash mid-write leaves
@@ -54,7 +55,7 @@ export async function loadTfjsLayers(dirOrModelJson: string): Promise<Sequential
   const base = dirname(resolve(jsonPath));
   const parts: Uint8Array[] = [];
   for (const p of paths) {
-    if (typeof p !== 'string') throw new RangeError(`${op}: weightsManifest paths must be strings, got ${JSON.stringify(p)}`);
+    if (typeof p !== 'string') throw new RangeError(`${op}: weightsManifest paths must be strings, got ${describeValue(p)}`);
     try {
       parts.push(await readFile(join(base, p)));
     } catch (err) {

@@ -12,7 +12,7 @@ import { fitModelAsync, type FitAsyncOptions } from './fit-async.js';
 import { layersFromJSON, modelToJSON, restoreTraining, type ModelJSON, type SaveOptions } from './serialization.js';
 import { formatSummary, summarize, type InputShape } from './summary.js';
 import { checkDataset } from './validate.js';
-import { checkHasMethods, checkInstance, checkInteger, checkOptions, invalid } from '../core/validate.js';
+import { checkHasMethods, checkInstance, checkInteger, checkOptions, invalid, showValue } from '../core/validate.js';
 
 /** Options for {@link Sequential.compile}. */
 export interface CompileOptions {
@@ -126,7 +126,7 @@ export class Sequential {
     const shape = options?.inputShape;
     if (shape !== undefined) {
       if (!Array.isArray(shape) || shape.length === 0 || !shape.every((d) => Number.isInteger(d) && d >= 1)) {
-        throw new RangeError(`Sequential: inputShape must be a non-empty array of positive integers (one example, no batch dimension), got ${JSON.stringify(shape)}`);
+        throw new RangeError(`Sequential: inputShape must be a non-empty array of positive integers (one example, no batch dimension), got ${showValue(shape)}`);
       }
       this.exampleShape = Object.freeze([...shape]);
     }
