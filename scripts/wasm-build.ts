@@ -28,6 +28,7 @@ export const WASM_MODULES: readonly WasmModuleSource[] = [
   { wat: dir('matmul.wat'), generated: dir('matmul-bytes.ts'), constant: 'MATMUL_WASM_BASE64' },
   { wat: dir('matmul.wat'), generated: dir('matmul-shared-bytes.ts'), constant: 'MATMUL_SHARED_WASM_BASE64', sharedMemory: true },
   { wat: dir('updates.wat'), generated: dir('updates-bytes.ts'), constant: 'UPDATES_WASM_BASE64' },
+  { wat: dir('conv.wat'), generated: dir('conv-bytes.ts'), constant: 'CONV_WASM_BASE64' },
 ];
 
 /** The matmul module's source and generated file (kept for callers that know only that one). */

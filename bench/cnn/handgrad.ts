@@ -15,12 +15,15 @@ import {
   Softmax,
   Tensor,
   availableKernels,
+  WasmKernels,
+  setKernels,
   useKernels,
+  type Layer,
 } from 'handgrad';
 import { CNN, CNN_ADAM, CNN_SHAPES, timeSteps, type CnnTrainer, type CnnWeights } from '../lib/cnn-workload.js';
 
-/** The workload's network in handgrad (the same one examples/fashion-mnist.ts trains). */
-function buildModel(weights: CnnWeights): Sequential {
+/** The workload's layers in handgrad (the same network examples/fashion-mnist.ts trains), at the shared weights. */
+export function buildCnnLayers(weights: CnnWeights): Layer[] {
   const conv1 = new Conv2D(CNN.channels, CNN.filters1, { kernelSize: CNN.kernel, seed: 1 });
   const conv2 = new Conv2D(CNN.filters1, CNN.filters2, { kernelSize: CNN.kernel, seed: 2 });
   const dense1 = new Dense(CNN_SHAPES.flat, CNN.hidden, { seed: 3 });
@@ -35,7 +38,7 @@ function buildModel(weights: CnnWeights): Sequential {
     layer.weights.data.set(w);
     layer.biases.data.set(b);
   }
-  return new Sequential([
+  return [
     conv1,
     new ReLU(),
     new MaxPool2D({ poolSize: CNN.pool }),
@@ -47,12 +50,16 @@ function buildModel(weights: CnnWeights): Sequential {
     new ReLU(),
     dense2,
     new Softmax(),
-  ]).compile({ loss: new CategoricalCrossEntropy(), optimizer: new Adam(CNN_ADAM) });
+  ];
+}
+
+function buildModel(weights: CnnWeights): Sequential {
+  return new Sequential(buildCnnLayers(weights)).compile({ loss: new CategoricalCrossEntropy(), optimizer: new Adam(CNN_ADAM) });
 }
 
 export async function handgradTrainers(weights: CnnWeights, batch: { x: Float32Array; y: Int32Array }): Promise<CnnTrainer[]> {
   const x = new Tensor([CNN.batch, CNN.height, CNN.width, CNN.channels], batch.x.slice());
-  return availableKernels().map((kernels): CnnTrainer => {
+  const trainers = availableKernels().map((kernels): CnnTrainer => {
     const model = buildModel(weights);
     return {
       name: `handgrad ${kernels}`,
@@ -65,4 +72,21 @@ export async function handgradTrainers(weights: CnnWeights, batch: { x: Float32A
       },
     };
   });
+  if (availableKernels().includes('wasm')) {
+    // One thread, on a WebAssembly kernel set of its own: the figure issue 10's target is stated for.
+    const kernels = new WasmKernels({ threads: 1 });
+    const model = buildModel(weights);
+    trainers.splice(1, 0, {
+      name: 'handgrad wasm 1T',
+      async steps(n) {
+        setKernels(kernels);
+        return timeSteps(n, () => model.trainStep(x, batch.y));
+      },
+      dispose() {
+        kernels.dispose();
+        useKernels(availableKernels()[0]);
+      },
+    });
+  }
+  return trainers;
 }

@@ -1,6 +1,6 @@
 import { randomFor } from '../core/random.js';
 import { checkEnum, checkInteger, checkOptions, checkSeed, invalid } from '../core/validate.js';
-import { col2im, im2col } from '../tensor/im2col.js';
+import { convKernels } from '../tensor/kernels/conv-kernels.js';
 import { assertFinite, matmul, matmulTransA, matmulTransB } from '../tensor/ops.js';
 import { Tensor, reuseOrAllocate } from '../tensor/tensor.js';
 import { viewOf } from '../tensor/view.js';
@@ -129,7 +129,7 @@ export class Conv2D implements Layer {
     this.inputShape = x.shape;
     const positions = g.batch * g.outHeight * g.outWidth;
     const columns = reuseOrAllocate(this.columns, [positions, this.augmentedWeights.shape[0]]);
-    im2col(x.data, g, columns.data, true);
+    convKernels().im2col(x.data, g, columns.data, true);
     this.columns = columns;
     // Y = [X̃ 1] · [W̃; b] = X̃ · W̃ + b
     const y = matmul(columns, this.augmentedWeights, this.outputMatrix, op);
@@ -146,7 +146,7 @@ export class Conv2D implements Layer {
     this.dcolumns = dcolumns;
     // dL/dx = col2im(dL/dX̃): every copy im2col made sends its gradient back to where it came from
     const dinputs = reuseOrAllocate(this.dinputs, this.inputShape);
-    col2im(dcolumns.data, g, dinputs.data);
+    convKernels().col2im(dcolumns.data, g, dinputs.data);
     this.dinputs = dinputs;
     return dinputs;
   }

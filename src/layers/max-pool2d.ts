@@ -1,4 +1,4 @@
-import { maxPoolBackward, maxPoolForward } from '../tensor/pooling.js';
+import { convKernels } from '../tensor/kernels/conv-kernels.js';
 import { reuseOrAllocate, type Tensor } from '../tensor/tensor.js';
 import { windowGeometry, type Padding } from '../tensor/window-geometry.js';
 import { checkBackwardShape, type ForwardOptions, type Layer, type Parameter } from './layer.js';
@@ -45,7 +45,7 @@ export class MaxPool2D implements Layer {
     const g = windowGeometry(`${this.name}.forward`, 'pool window', x.shape, this.poolSize, this.strides, this.padding);
     const out = reuseOrAllocate(this.output, [g.batch, g.outHeight, g.outWidth, g.channels]);
     this.argmax = this.winnerBuffer(out.size);
-    maxPoolForward(x.data, g, out.data, this.argmax);
+    convKernels().maxPoolForward(x.data, g, out.data, this.argmax);
     this.inputShape = x.shape;
     this.output = out;
     return out;
@@ -55,7 +55,7 @@ export class MaxPool2D implements Layer {
     checkBackwardShape(this.name, this.output, dvalues);
     const dinputs = reuseOrAllocate(this.dinputs, this.inputShape);
     // dL/dx[winner] += dL/dy; 0 for every input that won no window
-    maxPoolBackward(dvalues.data, this.argmax, dvalues.size, dinputs.data, dinputs.size);
+    convKernels().maxPoolBackward(dvalues.data, this.argmax, dvalues.size, dinputs.data, dinputs.size);
     this.dinputs = dinputs;
     return dinputs;
   }

@@ -4,11 +4,13 @@ import { readFileSync } from 'node:fs';
 import { matmulWasmBytes } from '../../src/tensor/kernels/wasm/wasm-kernels.js';
 import { matmulSharedWasmBytes } from '../../src/tensor/kernels/wasm/thread-pool.js';
 import { updatesWasmBytes } from '../../src/tensor/kernels/wasm/updates-kernels.js';
+import { convWasmBytes } from '../../src/tensor/kernels/wasm/wasm-conv-kernels.js';
 
 const embedded: Record<string, () => Uint8Array> = {
   'matmul.wat': matmulWasmBytes,
   'matmul.wat shared': matmulSharedWasmBytes,
   'updates.wat': updatesWasmBytes,
+  'conv.wat': convWasmBytes,
 };
 
 describe('embedded WebAssembly bytes', () => {

@@ -1,0 +1,54 @@
+import { getKernels } from '../backend.js';
+import { col2im, im2col } from '../im2col.js';
+import { maxPoolBackward, maxPoolForward } from '../pooling.js';
+import { reluBackward, reluForward } from '../relu.js';
+import type { WindowGeometry } from '../window-geometry.js';
+import { WasmConvKernels } from './wasm/wasm-conv-kernels.js';
+import { WasmKernels } from './wasm/wasm-kernels.js';
+
+/**
+ * The memory-bound kernels of a convolutional network — im2col/col2im around Conv2D's matrix products,
+ * ReLU, max pooling — as one set per path, like the matrix products: plain JS (`im2col.ts`, `pooling.ts`,
+ * `relu.ts`: the readable definitions) and WebAssembly SIMD (`wasm/conv.wat`). Same signatures and the
+ * same values bit for bit (they copy, add in the same order, compare and mask).
+ */
+export interface ConvKernels {
+  readonly name: string;
+  /** See {@link im2col}. */
+  im2col(x: Float32Array, g: WindowGeometry, cols: Float32Array, ones?: boolean): void;
+  /** See {@link col2im}. */
+  col2im(cols: Float32Array, g: WindowGeometry, dx: Float32Array): void;
+  /** See {@link reluForward}. */
+  relu(x: Float32Array, y: Float32Array, n: number): void;
+  /** See {@link reluBackward}. */
+  reluBackward(dy: Float32Array, x: Float32Array, dx: Float32Array, n: number): void;
+  /** See {@link maxPoolForward}. */
+  maxPoolForward(x: Float32Array, g: WindowGeometry, y: Float32Array, argmax: Int32Array): void;
+  /** See {@link maxPoolBackward}. */
+  maxPoolBackward(dy: Float32Array, argmax: Int32Array, count: number, dx: Float32Array, inputSize: number): void;
+}
+
+/** The plain-JS set. */
+export const jsConvKernels: ConvKernels = {
+  name: 'js',
+  im2col,
+  col2im,
+  relu: reluForward,
+  reluBackward,
+  maxPoolForward,
+  maxPoolBackward,
+};
+
+let wasmConv: WasmConvKernels | null = null;
+
+/**
+ * The set that goes with the active matrix kernels: WebAssembly SIMD when they are a {@link WasmKernels}
+ * (the default where SIMD validates), plain JS otherwise — so `useKernels('js')` moves everything to JS,
+ * and the gradient checker's float64 scope (which hands out the reference matrix kernels) gets loops
+ * that keep float64.
+ */
+export function convKernels(): ConvKernels {
+  if (!(getKernels() instanceof WasmKernels)) return jsConvKernels;
+  wasmConv ??= new WasmConvKernels();
+  return wasmConv;
+}
