@@ -1,4 +1,5 @@
 import { Tensor } from '../tensor/tensor.js';
+import { describeValue } from './validate.js';
 
 /**
  * Class targets: integer class indices (one per sample), or a `[batch, classes]` tensor whose rows are
@@ -46,7 +47,7 @@ export function validateLabels(op: string, yPred: Tensor, labels: Labels): void 
     const c = labels[i];
     if (!Number.isInteger(c) || c < 0 || c >= classes) {
       throw new RangeError(
-        `${op}: label ${c} at index ${i} is not a class index in [0, ${classes - 1}] (predictions have ${classes} classes)`,
+        `${op}: label ${describeValue(c)} at index ${i} is not a class index in [0, ${classes - 1}] (predictions have ${classes} classes)`,
       );
     }
   }
@@ -59,7 +60,7 @@ export function toOneHot(labels: Labels, classes: number): Tensor {
   for (let i = 0; i < labels.length; i++) {
     const c = labels[i];
     if (!Number.isInteger(c) || c < 0 || c >= classes) {
-      throw new RangeError(`toOneHot: label ${c} at index ${i} is not a class index in [0, ${classes - 1}]`);
+      throw new RangeError(`toOneHot: label ${describeValue(c)} at index ${i} is not a class index in [0, ${classes - 1}]`);
     }
     t.data[i * classes + c] = 1;
   }

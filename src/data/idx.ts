@@ -43,8 +43,13 @@ export interface IdxArray {
  * @throws naming `source` and what is wrong: a wrong magic number (with a hint when the bytes are still
  *   gzipped), an unknown element type, a truncated header or data section, or trailing bytes.
  */
-export function parseIdx(bytes: Uint8Array, source = 'IDX data'): IdxArray {
+export function parseIdx(bytes: Uint8Array | ArrayBuffer, source = 'IDX data'): IdxArray {
   const where = `parseIdx(${source})`;
+  // a fetch() response's arrayBuffer() is as good as its bytes; anything else is named, not read as bytes
+  if (bytes instanceof ArrayBuffer) bytes = new Uint8Array(bytes);
+  if (!(bytes instanceof Uint8Array)) {
+    throw new TypeError(`${where}: bytes must be a Uint8Array (or an ArrayBuffer), got ${describeValue(bytes)}`);
+  }
   if (bytes.length < 4) {
     throw new RangeError(`${where}: file is truncated: ${bytes.length} bytes, an IDX header needs at least 4`);
   }

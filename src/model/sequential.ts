@@ -510,7 +510,18 @@ export class Sequential {
   private outputWidth(x: Tensor, op: string): number {
     if (!(x instanceof Tensor)) throw new TypeError(`${op}: x must be a Tensor`);
     if (x.rows === 0) throw new RangeError(`${op}: x has no rows`);
-    const probe = new Tensor([1, ...x.shape.slice(1)], x.data.slice(0, x.cols));
+    // a broken model is named as such, not blamed on x (a NaN weight would fail the probe below)
+    for (const p of this.parameters()) {
+      const bad = firstNonFinite(p.value.data);
+      if (bad >= 0) {
+        throw new RangeError(
+          `${op}: the model's ${p.name} holds ${p.value.data[bad]} at index ${bad} before training; ` +
+            'a model with non-finite parameters cannot train (rebuild it, or load a saved one)',
+        );
+      }
+    }
+    // zeros of one example's shape: the probe checks that x fits; x's values are checked with the rest of the data
+    const probe = new Tensor([1, ...x.shape.slice(1)]);
     try {
       return this.forward(probe, INFERENCE).cols;
     } catch (err) {
