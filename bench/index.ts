@@ -1,9 +1,11 @@
 /**
  * `npm run bench` — every benchmark, results saved under bench/results/ (JSON, benny's HTML charts,
  * RESULTS.md). `npm run bench -- --quick` is a < 1 minute smoke run saved under bench/results/quick/.
- * `--only train,matmul` runs selected sections (train, predict, cnn, matmul, layers, scaling, rss).
+ * `--only train,matmul` runs selected sections (train, predict, cnn, matmul, layers, scaling, rss) and merges
+ * them into the saved results: the other sections keep their earlier numbers (RESULTS.md says when and
+ * at what load each section was measured).
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Command } from 'commander';
 import { benchCnn, cnnTable } from './cnn.js';
@@ -75,6 +77,9 @@ if (only.includes('rss')) {
 }
 all.seconds = (performance.now() - started) / 1000;
 all.machine.loadAverage = machineInfo().loadAverage;
+const measured = { date: all.machine.date, loadAverage: all.machine.loadAverage };
+all.measured = Object.fromEntries(only.map((s) => [s, measured]));
+mergeEarlierSections(all, join(output.dir, 'results.json'));
 
 const { markdown, missed } = renderMarkdown(all);
 writeFileSync(join(output.dir, 'results.json'), JSON.stringify(all, null, 2) + '\n');
@@ -82,3 +87,40 @@ writeFileSync(join(output.dir, 'RESULTS.md'), markdown);
 console.log('\n' + markdown);
 console.log(`\nSaved ${join(output.dir, 'results.json')} and RESULTS.md (${all.seconds.toFixed(0)} s).`);
 if (missed.length > 0) console.log(`Targets missed in this run: ${missed.length} (see above).`);
+
+/** Fields of AllResults each section writes. */
+const SECTION_FIELDS: Record<(typeof SECTIONS)[number], (keyof AllResults)[]> = {
+  train: ['train', 'trainNotes'],
+  predict: ['predict'],
+  cnn: ['cnn'],
+  matmul: ['matmul'],
+  layers: ['layers'],
+  scaling: ['scaling'],
+  rss: ['rss'],
+};
+
+/**
+ * A partial run (`--only`) keeps the sections it did not run from the saved results of the same mode, so
+ * `--only cnn` no longer drops the training, inference and matmul tables; each kept section keeps the date
+ * and load it was measured at (older files without that record say 'earlier run').
+ */
+function mergeEarlierSections(all: AllResults, path: string): void {
+  if (!existsSync(path)) return;
+  let earlier: AllResults;
+  try {
+    earlier = JSON.parse(readFileSync(path, 'utf8')) as AllResults;
+  } catch {
+    return; // unreadable: this run's sections alone
+  }
+  if (earlier.mode !== all.mode) return;
+  const target = all as unknown as Record<string, unknown>;
+  const source = earlier as unknown as Record<string, unknown>;
+  for (const section of SECTIONS) {
+    if (only.includes(section)) continue;
+    const fields = SECTION_FIELDS[section];
+    if (fields.every((f) => source[f] === undefined)) continue;
+    for (const f of fields) if (source[f] !== undefined) target[f] = source[f];
+    all.measured ??= {};
+    all.measured[section] = earlier.measured?.[section] ?? { date: earlier.machine.date, loadAverage: earlier.machine.loadAverage };
+  }
+}

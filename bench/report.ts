@@ -25,6 +25,8 @@ export interface AllResults {
   scaling?: ScalingResult[];
   rss?: RssResult;
   cnn?: CnnBench;
+  /** When and at what load each section present was measured (a partial run keeps earlier sections). */
+  measured?: Record<string, { date: string; loadAverage: number[] }>;
 }
 
 export interface Machine {
@@ -216,6 +218,9 @@ export function renderMarkdown(all: AllResults): { markdown: string; missed: str
     `- CPU: ${m.cpu} (${m.cores} logical cores; handgrad wasm with its default thread count and with 1 thread, the tfjs peers single-threaded, numpy with 1 and 2 BLAS threads)`,
     `- Node ${m.node}, ${m.platform}`,
     `- Date: ${m.date}; load average at the end: ${m.loadAverage.join(', ')}`,
+    ...(all.measured && Object.values(all.measured).some((s) => s.date !== m.date)
+      ? [`- Sections kept from earlier runs (\`--only\` runs merge into these results): ${Object.entries(all.measured).map(([k, s]) => `${k} ${s.date} (load ${s.loadAverage.join(', ')})`).join('; ')}`]
+      : []),
     '',
     'All implementations run in one process, interleaved round-robin, from the same initial weights on the same',
     'batch (Adam, softmax cross-entropy); ratios are measured in the same run: `handgrad ÷ numpy` is handgrad\'s time as a',

@@ -1,6 +1,6 @@
 import { randomFor } from '../core/random.js';
 import { checkEnum, checkInteger, checkOptions, checkSeed, invalid } from '../core/validate.js';
-import { convKernels } from '../tensor/kernels/conv-kernels.js';
+import { convKernels, directConvFits, type DirectConvKernels } from '../tensor/kernels/conv-kernels.js';
 import { assertFinite, matmul, matmulTransA, matmulTransB } from '../tensor/ops.js';
 import { Tensor, reuseOrAllocate } from '../tensor/tensor.js';
 import { viewOf } from '../tensor/view.js';
@@ -48,7 +48,11 @@ const CONV2D_OPTIONS = ['kernelSize', 'strides', 'padding', 'seed', 'initializer
  *   `dbiases` = Σ_rows G, the last row: the bias is added at every position of every image)
  * - dL/dX̃ = G · W̃ᵀ, then dL/dx = col2im(dL/dX̃): each input value receives the gradient of every
  *   window position it was copied to (`dinputs`).
- * The matrix products run on the active kernel set (WebAssembly SIMD by default).
+ * The matrix products run on the active kernel set (WebAssembly SIMD by default). On the WebAssembly path,
+ * when no window needs padding and `filters` is a multiple of 8, the same three products run as direct
+ * convolutions instead (conv.wat): they read x where it lies, so neither X̃ nor dL/dX̃ is ever built —
+ * the layer then keeps x itself for backward. Same formulas; the sums run in another order (equal to
+ * float32 rounding).
  */
 export class Conv2D implements Layer {
   readonly name: string;
@@ -83,6 +87,9 @@ export class Conv2D implements Layer {
   private output: Tensor | null = null;
   private gradientMatrix: Tensor | null = null;
   private dcolumns: Tensor | null = null;
+  /** The direct kernels when the last forward used them (then `input` is kept instead of `columns`). */
+  private direct: DirectConvKernels | null = null;
+  private input: Tensor | null = null;
 
   constructor(inChannels: number, filters: number, options: Conv2DOptions) {
     checkInteger('Conv2D', 'inChannels', inChannels, { min: 1 });
@@ -117,7 +124,7 @@ export class Conv2D implements Layer {
     initializeWeights(options.initializer ?? 'glorot', this.weights.data, fanIn, kh * kw * filters, randomFor(options.seed));
   }
 
-  /** y = conv(x, W) + b via im2col and one matrix product. Keeps im2col(x) for backward. */
+  /** y = conv(x, W) + b via im2col and one matrix product (or the direct kernels). Keeps im2col(x), or x, for backward. */
   forward(x: Tensor, _options?: ForwardOptions): Tensor {
     const op = `${this.name}.forward`;
     const g = windowGeometry(op, 'kernel', x.shape, this.kernelSize, this.strides, this.padding);
@@ -128,11 +135,21 @@ export class Conv2D implements Layer {
     this.geometry = g;
     this.inputShape = x.shape;
     const positions = g.batch * g.outHeight * g.outWidth;
-    const columns = reuseOrAllocate(this.columns, [positions, this.augmentedWeights.shape[0]]);
-    convKernels().im2col(x.data, g, columns.data, true);
-    this.columns = columns;
-    // Y = [X̃ 1] · [W̃; b] = X̃ · W̃ + b
-    const y = matmul(columns, this.augmentedWeights, this.outputMatrix, op);
+    const kernels = convKernels();
+    this.direct = kernels.direct !== undefined && this.filters % 8 === 0 && directConvFits(g) ? kernels.direct : null;
+    let y: Tensor;
+    if (this.direct !== null) {
+      // Y = X̃ · W̃ + b, straight from x
+      y = reuseOrAllocate(this.outputMatrix, [positions, this.filters]);
+      this.direct.forward(x.data, g, this.weights.data, this.biases.data, y.data, this.filters);
+      this.input = x;
+    } else {
+      const columns = reuseOrAllocate(this.columns, [positions, this.augmentedWeights.shape[0]]);
+      kernels.im2col(x.data, g, columns.data, true);
+      this.columns = columns;
+      // Y = [X̃ 1] · [W̃; b] = X̃ · W̃ + b
+      y = matmul(columns, this.augmentedWeights, this.outputMatrix, op);
+    }
     this.outputMatrix = y;
     this.output = viewOf(this.output, y, [g.batch, g.outHeight, g.outWidth, this.filters]);
     return this.output;
@@ -141,12 +158,18 @@ export class Conv2D implements Layer {
   backward(dvalues: Tensor): Tensor {
     const g = this.backwardParametersFor(dvalues);
     const op = `${this.name}.backward`;
-    // dL/dX̃ = G · W̃ᵀ
-    const dcolumns = matmulTransB(this.gradientMatrix as Tensor, this.weightMatrix, this.dcolumns, op);
-    this.dcolumns = dcolumns;
-    // dL/dx = col2im(dL/dX̃): every copy im2col made sends its gradient back to where it came from
     const dinputs = reuseOrAllocate(this.dinputs, this.inputShape);
-    convKernels().col2im(dcolumns.data, g, dinputs.data);
+    const G = this.gradientMatrix as Tensor;
+    if (this.direct !== null && (g.windowWidth * g.channels) % 8 === 0) {
+      // dL/dx = col2im(G · W̃ᵀ), without forming G · W̃ᵀ
+      this.direct.backwardInput(G.data, g, this.weights.data, dinputs.data, this.filters);
+    } else {
+      // dL/dX̃ = G · W̃ᵀ
+      const dcolumns = matmulTransB(G, this.weightMatrix, this.dcolumns, op);
+      this.dcolumns = dcolumns;
+      // dL/dx = col2im(dL/dX̃): every copy im2col made sends its gradient back to where it came from
+      convKernels().col2im(dcolumns.data, g, dinputs.data);
+    }
     this.dinputs = dinputs;
     return dinputs;
   }
@@ -163,7 +186,8 @@ export class Conv2D implements Layer {
     const G = viewOf(this.gradientMatrix, dvalues, [g.batch * g.outHeight * g.outWidth, this.filters]);
     this.gradientMatrix = G;
     // [dL/dW̃; dL/db] = [X̃ 1]ᵀ · G: the last row sums G over every image and position
-    matmulTransA(this.columns as Tensor, G, this.augmentedGradients, op);
+    if (this.direct !== null) this.direct.backwardFilter((this.input as Tensor).data, g, G.data, this.augmentedGradients.data, this.filters);
+    else matmulTransA(this.columns as Tensor, G, this.augmentedGradients, op);
     return g;
   }
 

@@ -128,3 +128,101 @@ describe.skipIf(!wasmSimdSupported())('WebAssembly SIMD convolution kernels equa
     expectSame(x, [0, 0, 0, 3, Number.NaN, 5], 'relu in place');
   });
 });
+
+/*
+ * The direct convolution kernels (no im2col matrix) against the im2col definition, products summed in
+ * float64: they sum in another order in float32, so the bound is relative to Σ|terms| (float32 rounding
+ * of a sum of ≤ 300 terms stays far below 1e-5 of it).
+ */
+describe.skipIf(!wasmSimdSupported())('WebAssembly direct convolution', () => {
+  const direct = (new WasmConvKernels() as ConvKernels).direct!;
+
+  const directArb = fc
+    .record({
+      batch: fc.integer({ min: 1, max: 3 }),
+      h: fc.integer({ min: 1, max: 9 }),
+      w: fc.integer({ min: 1, max: 9 }),
+      c: fc.integer({ min: 1, max: 9 }),
+      kh: fc.integer({ min: 1, max: 4 }),
+      kw: fc.integer({ min: 1, max: 4 }),
+      sy: fc.integer({ min: 1, max: 3 }),
+      sx: fc.integer({ min: 1, max: 3 }),
+      filters: fc.constantFrom(8, 16, 24),
+      seed: fc.integer({ min: 1, max: 1_000_000 }),
+    })
+    .filter((p) => p.h >= p.kh && p.w >= p.kw);
+
+  /** out[i, j] = Σ_p a[i, p] · b[p, j] in float64, and the matching Σ|terms| for the bound. */
+  function product(a: (i: number, p: number) => number, b: (p: number, j: number) => number, m: number, k: number, n: number) {
+    const value = new Float64Array(m * n);
+    const scale = new Float64Array(m * n);
+    for (let i = 0; i < m; i++) {
+      for (let j = 0; j < n; j++) {
+        let s = 0;
+        let t = 0;
+        for (let p = 0; p < k; p++) {
+          const v = a(i, p) * b(p, j);
+          s += v;
+          t += Math.abs(v);
+        }
+        value[i * n + j] = s;
+        scale[i * n + j] = t;
+      }
+    }
+    return { value, scale };
+  }
+
+  function expectNear(actual: Float32Array, expected: { value: Float64Array; scale: Float64Array }, what: string): void {
+    expect(actual.length, what).toBe(expected.value.length);
+    for (let i = 0; i < actual.length; i++) {
+      const bound = 1e-5 * expected.scale[i] + 1e-30;
+      if (!(Math.abs(actual[i] - expected.value[i]) <= bound)) expect.fail(`${what}[${i}]: ${actual[i]} vs ${expected.value[i]} (bound ${bound})`);
+    }
+  }
+
+  it('forward = [im2col(x) 1] · [W̃; b] and [dW̃; db] = [im2col(x) 1]ᵀ · G, any valid geometry', () => {
+    fc.assert(
+      fc.property(directArb, (p) => {
+        const g = windowGeometry('test', 'kernel', [p.batch, p.h, p.w, p.c], [p.kh, p.kw], [p.sy, p.sx], 'valid');
+        const F = p.filters;
+        const K = p.kh * p.kw * p.c;
+        const M = outPixels(g);
+        const x = values(inSize(g), p.seed, false);
+        const wb = values((K + 1) * F, p.seed + 1, false);
+        const cols = new Float32Array(M * (K + 1));
+        jsConvKernels.im2col(x, g, cols, true);
+        const y = new Float32Array(M * F).fill(7);
+        direct.forward(x, g, wb.subarray(0, K * F), wb.subarray(K * F), y, F);
+        expectNear(y, product((i, q) => cols[i * (K + 1) + q], (q, j) => wb[q * F + j], M, K + 1, F), 'y');
+        const dy = values(M * F, p.seed + 2, false);
+        const dwb = new Float32Array((K + 1) * F).fill(7);
+        direct.backwardFilter(x, g, dy, dwb, F);
+        expectNear(dwb, product((i, q) => cols[q * (K + 1) + i], (q, j) => dy[q * F + j], K + 1, M, F), 'dW, db');
+      }),
+      { numRuns: 120 },
+    );
+  });
+
+  it('backward input = col2im(G · W̃ᵀ), any valid geometry with kw·C a multiple of 8', () => {
+    fc.assert(
+      fc.property(directArb, fc.constantFrom(8, 16, 4, 2), (p, c) => {
+        const channels = (p.kw * c) % 8 === 0 ? c : 8;
+        const g = windowGeometry('test', 'kernel', [p.batch, p.h, p.w, channels], [p.kh, p.kw], [p.sy, p.sx], 'valid');
+        const F = p.filters;
+        const K = p.kh * p.kw * channels;
+        const M = outPixels(g);
+        const w = values(K * F, p.seed + 1, false);
+        const dy = values(M * F, p.seed + 2, false);
+        const dx = new Float32Array(inSize(g)).fill(7);
+        direct.backwardInput(dy, g, w, dx, F);
+        // reference: dX̃ = G · W̃ᵀ in float64, then col2im of the values and of the |terms| bound alike
+        const dcols = product((i, f) => dy[i * F + f], (f, t) => w[t * F + f], M, F, K);
+        const [value, scale] = [new Float32Array(inSize(g)), new Float32Array(inSize(g))];
+        jsConvKernels.col2im(Float32Array.from(dcols.value), g, value);
+        jsConvKernels.col2im(Float32Array.from(dcols.scale), g, scale);
+        expectNear(dx, { value: Float64Array.from(value), scale: Float64Array.from(scale, (s) => 2 * s) }, 'dx');
+      }),
+      { numRuns: 120 },
+    );
+  });
+});

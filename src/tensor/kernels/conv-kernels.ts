@@ -26,6 +26,31 @@ export interface ConvKernels {
   maxPoolForward(x: Float32Array, g: WindowGeometry, y: Float32Array, argmax: Int32Array): void;
   /** See {@link maxPoolBackward}. */
   maxPoolBackward(dy: Float32Array, argmax: Int32Array, count: number, dx: Float32Array, inputSize: number): void;
+  /** Convolution without the im2col matrix, where the set has it (WebAssembly): see {@link DirectConvKernels}. */
+  readonly direct?: DirectConvKernels;
+}
+
+/**
+ * Conv2D's three products computed straight from the image (no im2col matrix, nothing packed or copied
+ * but the operands): `W̃` is the HWIO weights read as a `[kh·kw·C, filters]` matrix, `G` = dL/dy as
+ * `[batch·outH·outW, filters]`. Only for windows that all lie inside the image (no padding needed:
+ * {@link directConvFits}) and a filter count that is a multiple of 8; `backwardInput` also needs
+ * kw·C to be a multiple of 8. The sums run in another order than im2col + GEMM: equal to rounding.
+ */
+export interface DirectConvKernels {
+  /** `y = im2col(x) · W̃ + b` */
+  forward(x: Float32Array, g: WindowGeometry, weights: Float32Array, bias: Float32Array, y: Float32Array, filters: number): void;
+  /** `[dL/dW̃; dL/db] = [im2col(x) 1]ᵀ · G`, into one `[kh·kw·C + 1, filters]` buffer (overwritten). */
+  backwardFilter(x: Float32Array, g: WindowGeometry, dy: Float32Array, dweightsAndBiases: Float32Array, filters: number): void;
+  /** `dL/dx = col2im(G · W̃ᵀ)` (overwritten). */
+  backwardInput(dy: Float32Array, g: WindowGeometry, weights: Float32Array, dx: Float32Array, filters: number): void;
+}
+
+/** True when every window of `g` lies inside the image (no padding read), so the direct kernels apply. */
+export function directConvFits(g: WindowGeometry): boolean {
+  return g.padTop === 0 && g.padLeft === 0 &&
+    (g.outHeight - 1) * g.strideY + g.windowHeight <= g.inHeight &&
+    (g.outWidth - 1) * g.strideX + g.windowWidth <= g.inWidth;
 }
 
 /** The plain-JS set. */

@@ -1,4 +1,4 @@
-import type { ConvKernels } from '../conv-kernels.js';
+import type { ConvKernels, DirectConvKernels } from '../conv-kernels.js';
 import type { WindowGeometry } from '../../window-geometry.js';
 import { CONV_WASM_BASE64 } from './conv-bytes.js';
 
@@ -20,12 +20,17 @@ interface ConvExports {
   reluBackward(dy: number, x: number, dx: number, n: number): void;
   maxPool(x: number, y: number, argmax: number, ...geometry: Geometry12): void;
   maxPoolBackward(dy: number, argmax: number, count: number, dx: number, inputSize: number): void;
+  convForward(x: number, w: number, bias: number, y: number, ...geometryAndFilters: Direct11): void;
+  convBackwardFilter(x: number, g: number, dw: number, ...geometryAndFilters: Direct11): void;
+  convBackwardInput(g: number, w: number, wt: number, dx: number, ...geometryAndFilters: Direct11): void;
 }
 
 /** A window geometry as conv.wat takes it: batch, H, W, C, kh, kw, sy, sx, padTop, padLeft, outH, outW. */
 type Geometry12 = [number, number, number, number, number, number, number, number, number, number, number, number];
 /** The same, then `ones` (1: the column matrix has a trailing column of ones). */
 type Geometry13 = [...Geometry12, number];
+/** The direct convolutions' arguments: batch, H, W, C, kh, kw, sy, sx, outH, outW, filters. */
+type Direct11 = [number, number, number, number, number, number, number, number, number, number, number];
 
 const PAGE_BYTES = 65536;
 
@@ -41,6 +46,9 @@ export function convWasmBytes(): Uint8Array<ArrayBuffer> {
   }
   return cachedBytes;
 }
+
+const inputSize = (g: WindowGeometry) => g.batch * g.inHeight * g.inWidth * g.channels;
+const outputPositions = (g: WindowGeometry) => g.batch * g.outHeight * g.outWidth;
 
 /** Rounds a count of floats up to a multiple of 4 (16-byte alignment). */
 function align4(floats: number): number {
@@ -129,6 +137,58 @@ export class WasmConvKernels implements ConvKernels {
     this.heap32.set(argmax.length === count ? argmax : argmax.subarray(0, count), aOff);
     this.exports.maxPoolBackward(0, aOff * 4, count, xOff * 4, inputSize);
     dx.set(this.view(xOff, inputSize));
+  };
+
+  /** The direct convolutions (no im2col matrix): see {@link DirectConvKernels}. */
+  readonly direct: DirectConvKernels = {
+    forward: (x, g, weights, bias, y, filters) => {
+      const xSize = inputSize(g);
+      const kSize = g.windowHeight * g.windowWidth * g.channels * filters;
+      const ySize = outputPositions(g) * filters;
+      const wOff = align4(xSize);
+      const bOff = wOff + align4(kSize);
+      const yOff = bOff + align4(filters);
+      this.ensureFloats(yOff + ySize);
+      this.load(x, xSize, 0);
+      this.load(weights, kSize, wOff);
+      this.load(bias, filters, bOff);
+      this.exports.convForward(
+        0, wOff * 4, bOff * 4, yOff * 4, g.batch, g.inHeight, g.inWidth, g.channels, g.windowHeight, g.windowWidth,
+        g.strideY, g.strideX, g.outHeight, g.outWidth, filters,
+      );
+      y.set(this.view(yOff, ySize));
+    },
+    backwardFilter: (x, g, dy, dweightsAndBiases, filters) => {
+      const xSize = inputSize(g);
+      const gSize = outputPositions(g) * filters;
+      const dwSize = (g.windowHeight * g.windowWidth * g.channels + 1) * filters;
+      const gOff = align4(xSize);
+      const dwOff = gOff + align4(gSize);
+      this.ensureFloats(dwOff + dwSize);
+      this.load(x, xSize, 0);
+      this.load(dy, gSize, gOff);
+      this.exports.convBackwardFilter(
+        0, gOff * 4, dwOff * 4, g.batch, g.inHeight, g.inWidth, g.channels, g.windowHeight, g.windowWidth,
+        g.strideY, g.strideX, g.outHeight, g.outWidth, filters,
+      );
+      dweightsAndBiases.set(this.view(dwOff, dwSize));
+    },
+    backwardInput: (dy, g, weights, dx, filters) => {
+      const gSize = outputPositions(g) * filters;
+      const kSize = g.windowHeight * g.windowWidth * g.channels * filters;
+      const xSize = inputSize(g);
+      const wOff = align4(gSize);
+      const wtOff = wOff + align4(kSize);
+      const xOff = wtOff + align4(kSize);
+      this.ensureFloats(xOff + xSize);
+      this.load(dy, gSize, 0);
+      this.load(weights, kSize, wOff);
+      this.exports.convBackwardInput(
+        0, wOff * 4, wtOff * 4, xOff * 4, g.batch, g.inHeight, g.inWidth, g.channels, g.windowHeight, g.windowWidth,
+        g.strideY, g.strideX, g.outHeight, g.outWidth, filters,
+      );
+      dx.set(this.view(xOff, xSize));
+    },
   };
 
   /** Copies the first `n` floats of `a` to float offset `offset`. */
