@@ -44,6 +44,18 @@ export interface IdxArray {
  *   gzipped), an unknown element type, a truncated header or data section, or trailing bytes.
  */
 export function parseIdx(bytes: Uint8Array | ArrayBuffer, source = 'IDX data'): IdxArray {
+  return readIdx(bytes, source, true);
+}
+
+/**
+ * {@link parseIdx} for bytes the caller hands over (`loadIdx`'s file buffer): one-byte data is returned as a
+ * view into `bytes` instead of a copy, so a file costs its size once, not twice.
+ */
+export function parseIdxInPlace(bytes: Uint8Array, source: string): IdxArray {
+  return readIdx(bytes, source, false);
+}
+
+function readIdx(bytes: Uint8Array | ArrayBuffer, source: string, copy: boolean): IdxArray {
   const where = `parseIdx(${source})`;
   // a fetch() response's arrayBuffer() is as good as its bytes; anything else is named, not read as bytes
   if (bytes instanceof ArrayBuffer) bytes = new Uint8Array(bytes);
@@ -90,15 +102,16 @@ export function parseIdx(bytes: Uint8Array | ArrayBuffer, source = 'IDX data'): 
       `${where}: ${bytes.length - expected} unexpected bytes after the data (shape [${shape.join(', ')}] of ${type.name} needs ${expected} bytes)`,
     );
   }
-  return { type: type.name, shape, data: readElements(view, headerBytes, count, type.name) };
+  return { type: type.name, shape, data: readElements(view, headerBytes, count, type.name, copy) };
 }
 
-function readElements(view: DataView, offset: number, count: number, type: IdxType): IdxArray['data'] {
+function readElements(view: DataView, offset: number, count: number, type: IdxType, copy: boolean): IdxArray['data'] {
+  const start = view.byteOffset + offset;
   switch (type) {
     case 'uint8':
-      return new Uint8Array(view.buffer.slice(view.byteOffset + offset, view.byteOffset + offset + count));
+      return copy ? new Uint8Array(view.buffer.slice(start, start + count)) : new Uint8Array(view.buffer, start, count);
     case 'int8':
-      return new Int8Array(view.buffer.slice(view.byteOffset + offset, view.byteOffset + offset + count));
+      return copy ? new Int8Array(view.buffer.slice(start, start + count)) : new Int8Array(view.buffer, start, count);
     case 'int16': {
       const out = new Int16Array(count);
       for (let i = 0; i < count; i++) out[i] = view.getInt16(offset + 2 * i, false);
