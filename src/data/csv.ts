@@ -1,4 +1,4 @@
-import { checkOptions, checkString, describeValue, quote, showList, truncate } from '../core/validate.js';
+import { checkOptions, checkString, describeValue, invalid, quote, showList, truncate } from '../core/validate.js';
 import { Tensor } from '../tensor/tensor.js';
 import { GrowableArray } from './growable-array.js';
 
@@ -128,7 +128,13 @@ export class CsvParser {
     }
     this.delimiter = delimiter.charCodeAt(0);
     this.labelOption = options.labelColumn ?? -1;
+    if (typeof this.labelOption !== 'number' && typeof this.labelOption !== 'string') {
+      invalid('parseCsv', 'labelColumn', 'a column index or a header name', this.labelOption, true);
+    }
     this.headerOption = options.header ?? 'auto';
+    if (this.headerOption !== 'auto' && typeof this.headerOption !== 'boolean') {
+      invalid('parseCsv', 'header', "true, false or 'auto'", this.headerOption, true);
+    }
     if (typeof this.labelOption === 'string' && this.headerOption === false) {
       throw new RangeError(`${this.where}labelColumn ${quote(this.labelOption)} is a name, which needs a header row (header is false)`);
     }

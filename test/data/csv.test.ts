@@ -72,6 +72,13 @@ describe('parseCsv', () => {
       expect(() => parseCsv(text, options)).toThrow(message);
     });
 
+    it('names an option of the wrong type', () => {
+      expect(() => parseCsv('1,0', { labelColumn: true as never })).toThrow(
+        new TypeError('parseCsv: labelColumn must be a column index or a header name, got true'),
+      );
+      expect(() => parseCsv('1,0', { header: 'yes' as never })).toThrow(new TypeError("parseCsv: header must be true, false or 'auto', got 'yes'"));
+    });
+
     it('counts lines inside quoted line breaks', () => {
       expect(() => parseCsv('"a\nb",y\n1,0\nq,1')).toThrow("parseCsv: line 4, column 1 ('a\nb'): 'q' is not a number");
     });
