@@ -249,3 +249,15 @@ export function checkHasMethods<T>(op: string, name: string, value: unknown, met
   if (!ok) invalid(op, name, `${expected} (with ${methods.join(' and ')})`, value, true);
   return value as T;
 }
+
+/**
+ * Returns `value` if it is a Tensor — recognised by its shape array and typed-array data rather than by
+ * class, so a tensor made by another copy of handgrad (a layer module that imports its own) still counts.
+ */
+export function checkTensor<T>(op: string, name: string, value: T): T {
+  const t = value as { shape?: unknown; data?: unknown } | null;
+  if (typeof t !== 'object' || t === null || !Array.isArray(t.shape) || !ArrayBuffer.isView(t.data)) {
+    invalid(op, name, 'a Tensor', value, true);
+  }
+  return value;
+}

@@ -1,5 +1,5 @@
 import { Tensor } from '../tensor/tensor.js';
-import { describeValue } from '../core/validate.js';
+import { checkNumber, checkOptions, describeValue, invalid } from '../core/validate.js';
 
 /**
  * The IDX file format of MNIST and Fashion-MNIST (http://yann.lecun.com/exdb/mnist/):
@@ -154,7 +154,10 @@ export interface IdxToTensorOptions {
  * @throws if the array has fewer than 2 dimensions, or `'images'` is asked of an array that is not 3-D or 4-D
  */
 export function idxToTensor(idx: IdxArray, options: number | IdxToTensorOptions = {}): Tensor {
-  const { scale = 1 / 255, layout = 'rows' } = typeof options === 'number' ? { scale: options } : options;
+  checkIdxArray('idxToTensor', idx);
+  const { scale = 1 / 255, layout = 'rows' } =
+    typeof options === 'number' ? { scale: options } : checkOptions('idxToTensor', 'options', options, ['scale', 'layout']);
+  checkNumber('idxToTensor', 'scale', scale);
   const shape = `[${idx.shape.join(', ')}]`;
   if (idx.shape.length < 2) {
     throw new RangeError(`idxToTensor: expected [samples, …features] with at least 2 dimensions, got shape ${shape}`);
@@ -181,6 +184,7 @@ export function idxToTensor(idx: IdxArray, options: number | IdxToTensorOptions 
  * @throws if the array is not 1-dimensional or holds a value that is not a non-negative integer
  */
 export function idxToLabels(idx: IdxArray): Int32Array {
+  checkIdxArray('idxToLabels', idx);
   if (idx.shape.length !== 1) {
     throw new RangeError(`idxToLabels: labels must be 1-dimensional, got shape [${idx.shape.join(', ')}]`);
   }
@@ -191,4 +195,12 @@ export function idxToLabels(idx: IdxArray): Int32Array {
     out[i] = v;
   }
   return out;
+}
+
+/** An IDX array as parseIdx and loadIdx return it: `{ shape, data }` with an array shape and typed data. */
+function checkIdxArray(op: string, idx: unknown): void {
+  const candidate = idx as { shape?: unknown; data?: unknown } | null;
+  if (typeof idx !== 'object' || idx === null || !Array.isArray(candidate?.shape) || !ArrayBuffer.isView(candidate?.data)) {
+    invalid(op, 'idx', 'an IDX array ({ type, shape, data } from parseIdx or loadIdx)', idx, true);
+  }
 }

@@ -1,10 +1,10 @@
 import { Random } from '../core/random.js';
-import { checkInteger, checkOptions, checkPositive, checkSeed } from '../core/validate.js';
+import { checkFunction, checkHasMethods, checkInstance, checkInteger, checkOptions, checkPositive, checkSeed, checkTensor, invalid } from '../core/validate.js';
 import type { Layer } from '../layers/layer.js';
 import type { Labels } from '../core/labels.js';
 import type { Loss } from '../losses/loss.js';
 import { layerTypeOf, type JsonValue } from '../model/layer-registry.js';
-import type { Sequential } from '../model/sequential.js';
+import { Sequential } from '../model/sequential.js';
 import { Tensor } from '../tensor/tensor.js';
 
 /** Options for the gradient checkers. */
@@ -74,6 +74,8 @@ export function checkGradients(
   options: GradCheckOptions = {},
 ): GradCheckReport {
   const op = 'checkGradients';
+  checkFunction(op, 'scalar', scalar);
+  if (!Array.isArray(targets)) invalid(op, 'targets', 'an array of { name, values, analytic }', targets, true);
   checkOptions(op, 'options', options, ['epsilon', 'seed', 'maxElementsPerTensor', 'training']);
   const epsilon = checkPositive(op, 'epsilon', options.epsilon ?? 1e-3);
   // ≥ 1: a check of 0 elements (or NaN of them) would pass while checking nothing
@@ -207,6 +209,8 @@ function withLayerStateHeld<T>(layers: readonly Layer[], check: (replay: () => v
  * report.passes(1e-3, 1e-4); // true
  */
 export function gradCheck(layer: Layer, x: Tensor, options: GradCheckOptions = {}): GradCheckReport {
+  checkHasMethods('gradCheck', 'layer', layer, ['forward', 'backward', 'parameters'], 'a Layer');
+  checkTensor('gradCheck', 'x', x);
   const input = x.clone();
   const forwardOptions = { training: options.training ?? true };
   return withLayerStateHeld([layer], (replay) => {
@@ -232,6 +236,8 @@ export function gradCheck(layer: Layer, x: Tensor, options: GradCheckOptions = {
  * predictions.
  */
 export function gradCheckLoss(loss: Loss, yPred: Tensor, yTrue: Labels, options: GradCheckOptions = {}): GradCheckReport {
+  checkHasMethods('gradCheckLoss', 'loss', loss, ['forward', 'backward'], 'a Loss');
+  checkTensor('gradCheckLoss', 'yPred', yPred);
   const pred = yPred.clone();
   const analytic = loss.backward(pred, yTrue).data.slice();
   return checkGradients(() => loss.forward(pred, yTrue), [{ name: 'predictions', values: pred.data, analytic }], options);
@@ -249,6 +255,9 @@ export function gradCheckModel(
   yTrue: Labels,
   options: GradCheckOptions = {},
 ): GradCheckReport {
+  checkInstance('gradCheckModel', 'model', model, Sequential, 'a Sequential model');
+  checkHasMethods('gradCheckModel', 'loss', loss, ['forward', 'backward'], 'a Loss');
+  checkTensor('gradCheckModel', 'x', x);
   const input = x.clone();
   const forwardOptions = { training: options.training ?? true };
   return withLayerStateHeld(model.layers, (replay) => {

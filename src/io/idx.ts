@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { createGunzip } from 'node:zlib';
+import { checkString } from '../core/validate.js';
 import { parseIdx, parseIdxInPlace, type IdxArray } from '../data/idx.js';
 
 /**
@@ -11,6 +12,7 @@ import { parseIdx, parseIdxInPlace, type IdxArray } from '../data/idx.js';
  *   is invalid (wrong magic number, truncated, …)
  */
 export async function loadIdx(path: string): Promise<IdxArray> {
+  checkString('loadIdx', 'path', path);
   let bytes: Uint8Array;
   try {
     bytes = await readFile(path);

@@ -5,7 +5,7 @@ import { exportTfjsLayers, type TfjsLayersExportOptions } from '../interop/tfjs-
 import { importTfjsLayers } from '../interop/tfjs-layers/import-tfjs-layers.js';
 import type { Sequential } from '../model/sequential.js';
 import { writeFileAtomic } from './atomic-write.js';
-import { describeValue } from '../core/validate.js';
+import { checkString, describeValue } from '../core/validate.js';
 
 /**
  * Writes `exportOnnx(model, options)` to `path` (e.g. `model.onnx`), atomically: a crash mid-write leaves
@@ -42,6 +42,7 @@ export async function saveTfjsLayers(model: Sequential, dir: string, options: Om
  * itself) and the weight files its manifest names, with every check of {@link importTfjsLayers}.
  */
 export async function loadTfjsLayers(dirOrModelJson: string): Promise<Sequential> {
+  checkString('loadTfjsLayers', 'dirOrModelJson', dirOrModelJson);
   const jsonPath = dirOrModelJson.endsWith('.json') ? dirOrModelJson : join(dirOrModelJson, 'model.json');
   const op = `loadTfjsLayers(${dirOrModelJson})`;
   let json: unknown;

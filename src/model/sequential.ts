@@ -12,7 +12,7 @@ import { fitModelAsync, type FitAsyncOptions } from './fit-async.js';
 import { layersFromJSON, modelToJSON, restoreTraining, type ModelJSON, type SaveOptions } from './serialization.js';
 import { formatSummary, summarize, type InputShape } from './summary.js';
 import { checkDataset } from './validate.js';
-import { checkHasMethods, checkInstance, checkInteger, checkOptions, invalid, showValue } from '../core/validate.js';
+import { checkHasMethods, checkInstance, checkInteger, checkOptions, checkTensor, invalid, showValue } from '../core/validate.js';
 
 /** Options for {@link Sequential.compile}. */
 export interface CompileOptions {
@@ -121,7 +121,9 @@ export class Sequential {
   private undo: Float32Array[] = [];
 
   constructor(layers: readonly Layer[], options: SequentialOptions = {}) {
+    if (!Array.isArray(layers)) invalid('Sequential', 'layers', 'an array of layers', layers, true);
     if (layers.length === 0) throw new RangeError('Sequential: needs at least one layer');
+    layers.forEach((layer, i) => checkHasMethods('Sequential', `layers[${i}]`, layer, ['forward', 'backward', 'parameters'], 'a Layer'));
     this.layers = [...layers];
     const shape = options?.inputShape;
     if (shape !== undefined) {
@@ -143,6 +145,7 @@ export class Sequential {
 
   /** Runs x through every layer. The result is the last layer's buffer: clone it to keep it past the next call. */
   forward(x: Tensor, options: ForwardOptions = {}): Tensor {
+    checkTensor('Sequential.forward', 'x', x);
     if (this.exampleShape === null) this.exampleShape = Object.freeze(x.shape.slice(1));
     else if (this.shapeDeclared) this.checkInputShape(x);
     let out = x;
