@@ -3,7 +3,7 @@ import { writeFileSync } from 'node:fs';
 import { WASM_MODULES, compileWat, renderModule } from './wasm-build.js';
 
 for (const source of WASM_MODULES) {
-  const bytes = await compileWat(source.wat, source.sharedMemory);
+  const bytes = await compileWat(source.wat, source.memory);
   writeFileSync(source.generated, renderModule(bytes, source));
-  console.log(`build:wasm: ${source.wat}${source.sharedMemory ? ' (shared memory)' : ''} → ${source.generated} (${bytes.length} bytes)`);
+  console.log(`build:wasm: ${source.wat} (${source.memory} memory) → ${source.generated} (${bytes.length} bytes)`);
 }

@@ -1,7 +1,7 @@
 import type { Parameter } from '../layers/layer.js';
 import { getKernels } from '../tensor/backend.js';
 import { jsUpdates, type UpdateKernels } from '../tensor/kernels/updates.js';
-import type { Tensor } from '../tensor/tensor.js';
+import { allocateData, type Tensor } from '../tensor/tensor.js';
 import { checkInteger, checkNumber, describeValue, invalid } from '../core/validate.js';
 
 /** Options every optimizer accepts. */
@@ -218,7 +218,7 @@ export abstract class Optimizer {
   private slotsFor(value: Tensor): Float32Array[] {
     let slots = this.state.get(value);
     if (slots === undefined) {
-      slots = this.slotNames.map(() => new Float32Array(value.size));
+      slots = this.slotNames.map(() => allocateData(value.size));
       this.state.set(value, slots);
     }
     return slots;

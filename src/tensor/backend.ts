@@ -2,6 +2,7 @@ import type { MatmulKernels } from './kernels/kernels.js';
 import { referenceKernels } from './kernels/js-reference.js';
 import { jsKernels } from './kernels/js.js';
 import { float64TensorsActive } from './float64-scope.js';
+import { setStorageProvider } from './storage.js';
 import { WasmKernels, wasmSimdSupported } from './kernels/wasm/wasm-kernels.js';
 
 /*
@@ -12,6 +13,9 @@ import { WasmKernels, wasmSimdSupported } from './kernels/wasm/wasm-kernels.js';
  * Firefox ≥ 89, Safari ≥ 16.4) — about 10× faster than the tiled plain-JS set — and the plain-JS set
  * otherwise. Both compute in float32 and agree to rounding (the whole test suite runs on both).
  */
+
+// Big tensors take their storage from the active kernel set (see storage.ts).
+setStorageProvider((floats) => getKernels().allocate?.(floats));
 
 /** The built-in kernel sets: `'wasm'` (WebAssembly SIMD f32x4) and `'js'` (cache-tiled plain JS). */
 export type KernelName = 'wasm' | 'js';

@@ -1,4 +1,5 @@
 import { float64TensorsActive } from './float64-scope.js';
+import { providedStorage } from './storage.js';
 
 /** A nested array of numbers following a tensor's shape, as {@link Tensor.toNestedArray} returns it. */
 export type NestedNumberArray = number | NestedNumberArray[];
@@ -203,7 +204,9 @@ export class Tensor {
 
   /** A deep copy (new backing array). */
   clone(): Tensor {
-    return new Tensor(this.shape, this.data.slice());
+    const copy = new Tensor(this.shape);
+    copy.data.set(this.data);
+    return copy;
   }
 
   /** `[2, 3, 4]` as text, for error messages. */
@@ -217,11 +220,28 @@ export class Tensor {
   }
 }
 
+/**
+ * Tensors at least this big are allocated by the active kernel set when it offers storage (the
+ * WebAssembly set's shared memory: products then read and write them without copies); smaller ones, and
+ * all of them elsewhere, on the JS heap.
+ */
+const RESIDENT_MIN_FLOATS = 4096;
+
+/**
+ * A zero-filled array of `size` floats, placed like a tensor's data (in the kernels' memory when big
+ * enough and the active kernel set offers it): for state that kernels read and write, such as an
+ * optimizer's moments.
+ */
+export function allocateData(size: number): Float32Array {
+  return allocate([size], size);
+}
+
 /** A zero-filled backing array; an allocation the engine refuses becomes an error naming the shape. */
 function allocate(shape: readonly number[], size: number): Float32Array {
   try {
     // Float64Array only inside the gradient checker's float64 scope (see float64-scope.ts).
-    return float64TensorsActive() ? (new Float64Array(size) as unknown as Float32Array) : new Float32Array(size);
+    if (float64TensorsActive()) return new Float64Array(size) as unknown as Float32Array;
+    return (size >= RESIDENT_MIN_FLOATS ? providedStorage(size) : null) ?? new Float32Array(size);
   } catch {
     const gb = (size * 4) / 2 ** 30;
     throw new RangeError(

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { jsUpdates, type UpdateKernels } from '../../src/tensor/kernels/updates.js';
-import { WasmUpdates } from '../../src/tensor/kernels/wasm/updates-kernels.js';
+import { WasmKernels } from '../../src/tensor/kernels/wasm/wasm-kernels.js';
 import { wasmSimdSupported } from '../../src/tensor/kernels/wasm/wasm-kernels.js';
 
 /*
@@ -30,7 +30,7 @@ function expectClose(actual: Float32Array, expected: Float32Array, what: string)
 }
 
 describe.skipIf(!wasmSimdSupported())('WebAssembly SIMD optimizer updates', () => {
-  const wasm = new WasmUpdates();
+  const wasm = new WasmKernels({ threads: 1 }).updates;
   const values = (n: number) => fc.array(fc.float({ min: -4, max: 4, noNaN: true, noDefaultInfinity: true }), { minLength: n, maxLength: n });
 
   for (const [name, rule] of Object.entries(RULES)) {

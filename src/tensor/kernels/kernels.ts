@@ -1,3 +1,4 @@
+import type { ElementwiseKernels } from './elementwise.js';
 import type { UpdateKernels } from './updates.js';
 
 /**
@@ -15,6 +16,14 @@ export interface MatmulKernels {
    * kernel set has none).
    */
   readonly updates?: UpdateKernels;
+  /** The per-step elementwise passes on this path (optional: the plain-JS loops otherwise). */
+  readonly elementwise?: ElementwiseKernels;
+  /**
+   * Optional: zero-filled storage for a tensor of `floats` elements where this set computes fastest
+   * (the WebAssembly set's shared memory, where products and updates use it in place), or null to let
+   * the tensor live on the JS heap. Tensors are allocated through the active set's `allocate`.
+   */
+  allocate?(floats: number): Float32Array | null;
   /** out[m×n] = a[m×k] · b[k×n] */
   matmul(a: Float32Array, b: Float32Array, out: Float32Array, m: number, k: number, n: number): void;
   /** out[m×n] = aᵀ · b, where a is stored as [k×m] and b as [k×n] (no transpose is materialised). */

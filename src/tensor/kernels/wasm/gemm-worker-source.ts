@@ -13,6 +13,7 @@
 export const GEMM_WORKER_SOURCE = `
 'use strict';
 const SLOT = 16, READY = 0, SEQ = 1, DONE = 2, ARGS = 3;
+const SPIN = 20000; // Atomics.load polls, about 100 µs
 function serve(data) {
   const gemm = new WebAssembly.Instance(data.module, { env: { memory: data.memory } }).exports.gemm;
   const ctrl = new Int32Array(data.control);
@@ -21,6 +22,9 @@ function serve(data) {
   Atomics.store(ctrl, base + READY, 1);
   let seen = 0;
   for (;;) {
+    // Spin a little before sleeping: products come in bursts (a training step runs several back to back),
+    // and a sleeping worker takes tens of microseconds to wake, a spinning one well under one.
+    for (let spin = 0; spin < SPIN && Atomics.load(ctrl, base + SEQ) === seen; spin++);
     Atomics.wait(ctrl, base + SEQ, seen);
     const seq = Atomics.load(ctrl, base + SEQ);
     if (seq < 0) return;

@@ -357,6 +357,123 @@
       (local.set $r (i32.add (local.get $r) (i32.const 1)))
       (br_if $row (i32.lt_u (local.get $r) (local.get $rows)))))
 
+  ;; One row of C from one row of A, with no packing — for products with very few rows (batch-1 inference),
+  ;; where packing B (k·n floats) would cost more than the product itself:
+  ;;
+  ;;     c[j] = Σ_p A(p) · b[p·sbp + j],   A(p) = a[p·sap],   j < n
+  ;;
+  ;; B's columns must be contiguous (the a·b and aᵀ·b layouts). Columns are taken 16 at a time in four f32x4
+  ;; accumulators, then 4 at a time, then one by one. The sum runs in the same order as gemm's — a partial
+  ;; sum per KC-deep block of p, started from zero, added onto the total of the earlier blocks — so a row
+  ;; computed here is bit-identical to the same row computed by gemm.
+  (func $gemvRow (export "gemvRow") (param $a i32) (param $sap i32) (param $b i32) (param $sbp i32)
+                                     (param $c i32) (param $k i32) (param $n i32)
+    (local $j i32) (local $pc i32) (local $kc i32) (local $p i32) (local $ap i32) (local $bp i32)
+    (local $astep i32) (local $bstep i32) (local $x v128)
+    (local $s0 v128) (local $s1 v128) (local $s2 v128) (local $s3 v128)
+    (local $t0 v128) (local $t1 v128) (local $t2 v128) (local $t3 v128)
+    (local $ss f32) (local $ts f32)
+    (local.set $astep (i32.shl (local.get $sap) (i32.const 2)))
+    (local.set $bstep (i32.shl (local.get $sbp) (i32.const 2)))
+    ;; 16 columns at a time
+    (block $done16
+      (loop $cols16
+        (br_if $done16 (i32.gt_u (i32.add (local.get $j) (i32.const 16)) (local.get $n)))
+        (local.set $pc (i32.const 0))
+        (loop $blocks
+          (local.set $kc (call $min (global.get $KC) (i32.sub (local.get $k) (local.get $pc))))
+          (local.set $s0 (v128.const i32x4 0 0 0 0))
+          (local.set $s1 (v128.const i32x4 0 0 0 0))
+          (local.set $s2 (v128.const i32x4 0 0 0 0))
+          (local.set $s3 (v128.const i32x4 0 0 0 0))
+          (local.set $ap (i32.add (local.get $a) (i32.mul (local.get $pc) (local.get $astep))))
+          (local.set $bp (i32.add (local.get $b)
+            (i32.shl (i32.add (i32.mul (local.get $pc) (local.get $sbp)) (local.get $j)) (i32.const 2))))
+          (local.set $p (i32.const 0))
+          (loop $depth
+            (local.set $x (v128.load32_splat (local.get $ap)))
+            (local.set $s0 (f32x4.add (local.get $s0) (f32x4.mul (local.get $x) (v128.load (local.get $bp)))))
+            (local.set $s1 (f32x4.add (local.get $s1) (f32x4.mul (local.get $x) (v128.load offset=16 (local.get $bp)))))
+            (local.set $s2 (f32x4.add (local.get $s2) (f32x4.mul (local.get $x) (v128.load offset=32 (local.get $bp)))))
+            (local.set $s3 (f32x4.add (local.get $s3) (f32x4.mul (local.get $x) (v128.load offset=48 (local.get $bp)))))
+            (local.set $ap (i32.add (local.get $ap) (local.get $astep)))
+            (local.set $bp (i32.add (local.get $bp) (local.get $bstep)))
+            (local.set $p (i32.add (local.get $p) (i32.const 1)))
+            (br_if $depth (i32.lt_u (local.get $p) (local.get $kc))))
+          (if (i32.eqz (local.get $pc))
+            (then
+              (local.set $t0 (local.get $s0)) (local.set $t1 (local.get $s1))
+              (local.set $t2 (local.get $s2)) (local.set $t3 (local.get $s3)))
+            (else
+              (local.set $t0 (f32x4.add (local.get $s0) (local.get $t0)))
+              (local.set $t1 (f32x4.add (local.get $s1) (local.get $t1)))
+              (local.set $t2 (f32x4.add (local.get $s2) (local.get $t2)))
+              (local.set $t3 (f32x4.add (local.get $s3) (local.get $t3)))))
+          (local.set $pc (i32.add (local.get $pc) (global.get $KC)))
+          (br_if $blocks (i32.lt_u (local.get $pc) (local.get $k))))
+        (v128.store (local.get $c) (local.get $t0))
+        (v128.store offset=16 (local.get $c) (local.get $t1))
+        (v128.store offset=32 (local.get $c) (local.get $t2))
+        (v128.store offset=48 (local.get $c) (local.get $t3))
+        (local.set $c (i32.add (local.get $c) (i32.const 64)))
+        (local.set $j (i32.add (local.get $j) (i32.const 16)))
+        (br $cols16)))
+    ;; 4 columns at a time
+    (block $done4
+      (loop $cols4
+        (br_if $done4 (i32.gt_u (i32.add (local.get $j) (i32.const 4)) (local.get $n)))
+        (local.set $pc (i32.const 0))
+        (loop $blocks4
+          (local.set $kc (call $min (global.get $KC) (i32.sub (local.get $k) (local.get $pc))))
+          (local.set $s0 (v128.const i32x4 0 0 0 0))
+          (local.set $ap (i32.add (local.get $a) (i32.mul (local.get $pc) (local.get $astep))))
+          (local.set $bp (i32.add (local.get $b)
+            (i32.shl (i32.add (i32.mul (local.get $pc) (local.get $sbp)) (local.get $j)) (i32.const 2))))
+          (local.set $p (i32.const 0))
+          (loop $depth4
+            (local.set $s0 (f32x4.add (local.get $s0)
+              (f32x4.mul (v128.load32_splat (local.get $ap)) (v128.load (local.get $bp)))))
+            (local.set $ap (i32.add (local.get $ap) (local.get $astep)))
+            (local.set $bp (i32.add (local.get $bp) (local.get $bstep)))
+            (local.set $p (i32.add (local.get $p) (i32.const 1)))
+            (br_if $depth4 (i32.lt_u (local.get $p) (local.get $kc))))
+          (if (i32.eqz (local.get $pc))
+            (then (local.set $t0 (local.get $s0)))
+            (else (local.set $t0 (f32x4.add (local.get $s0) (local.get $t0)))))
+          (local.set $pc (i32.add (local.get $pc) (global.get $KC)))
+          (br_if $blocks4 (i32.lt_u (local.get $pc) (local.get $k))))
+        (v128.store (local.get $c) (local.get $t0))
+        (local.set $c (i32.add (local.get $c) (i32.const 16)))
+        (local.set $j (i32.add (local.get $j) (i32.const 4)))
+        (br $cols4)))
+    ;; the last n % 4 columns
+    (block $done1
+      (loop $cols1
+        (br_if $done1 (i32.ge_u (local.get $j) (local.get $n)))
+        (local.set $pc (i32.const 0))
+        (loop $blocks1
+          (local.set $kc (call $min (global.get $KC) (i32.sub (local.get $k) (local.get $pc))))
+          (local.set $ss (f32.const 0))
+          (local.set $ap (i32.add (local.get $a) (i32.mul (local.get $pc) (local.get $astep))))
+          (local.set $bp (i32.add (local.get $b)
+            (i32.shl (i32.add (i32.mul (local.get $pc) (local.get $sbp)) (local.get $j)) (i32.const 2))))
+          (local.set $p (i32.const 0))
+          (loop $depth1
+            (local.set $ss (f32.add (local.get $ss) (f32.mul (f32.load (local.get $ap)) (f32.load (local.get $bp)))))
+            (local.set $ap (i32.add (local.get $ap) (local.get $astep)))
+            (local.set $bp (i32.add (local.get $bp) (local.get $bstep)))
+            (local.set $p (i32.add (local.get $p) (i32.const 1)))
+            (br_if $depth1 (i32.lt_u (local.get $p) (local.get $kc))))
+          (if (i32.eqz (local.get $pc))
+            (then (local.set $ts (local.get $ss)))
+            (else (local.set $ts (f32.add (local.get $ss) (local.get $ts)))))
+          (local.set $pc (i32.add (local.get $pc) (global.get $KC)))
+          (br_if $blocks1 (i32.lt_u (local.get $pc) (local.get $k))))
+        (f32.store (local.get $c) (local.get $ts))
+        (local.set $c (i32.add (local.get $c) (i32.const 4)))
+        (local.set $j (i32.add (local.get $j) (i32.const 1)))
+        (br $cols1))))
+
   ;; C[m×n] (row-major at c, ldc elements between rows) = Σ_p A(i,p)·B(p,j); see the top of the file.
   ;; m, k, n ≥ 1. ldc > n lets a thread compute a block of columns of a wider C.
   (func $gemm (export "gemm")

@@ -1,22 +1,22 @@
-import type { UpdateKernels } from '../updates.js';
+import { jsUpdates, type UpdateKernels } from '../updates.js';
 import { UPDATES_WASM_BASE64 } from './updates-bytes.js';
 
+import type { WasmArena } from './arena.js';
+import { UPDATES_SHARED_WASM_BASE64 } from './updates-shared-bytes.js';
+
 /*
- * The optimizer updates in WebAssembly SIMD (updates.wat): the arrays are copied into this module's
- * memory (each 16-byte aligned), updated there four elements per instruction, and the parameter and state
- * arrays copied back — O(n) copies for O(n) work, but each copy is a memcpy, several times faster than
- * the scalar update loop they replace. Memory grows only for a larger parameter than any before.
+ * The optimizer updates in WebAssembly SIMD (updates.wat), computing in the matrix kernels' memory: arrays
+ * that live there (resident tensors, see arena.ts) are updated in place; any other array is copied into a
+ * scratch block, updated there and copied back — O(n) copies for O(n) work, each a memcpy, still several
+ * times faster than the scalar update loop.
  */
 
 interface UpdateExports {
-  readonly memory: WebAssembly.Memory;
   sgd(w: number, g: number, n: number, lr: number): void;
   sgdMomentum(w: number, g: number, m: number, n: number, mu: number, lr: number): void;
   scaledByCache(w: number, g: number, c: number, n: number, rho: number, sigma: number, lr: number, eps: number): void;
   adam(w: number, g: number, m: number, c: number, n: number, b1: number, s1: number, b2: number, s2: number, lrm: number, cScale: number, eps: number): void;
 }
-
-const PAGE_BYTES = 65536;
 
 function decode(base64: string): Uint8Array<ArrayBuffer> {
   const text = atob(base64);
@@ -26,48 +26,75 @@ function decode(base64: string): Uint8Array<ArrayBuffer> {
 }
 
 let cachedBytes: Uint8Array<ArrayBuffer> | null = null;
+let cachedSharedBytes: Uint8Array<ArrayBuffer> | null = null;
 
-/** The compiled updates.wat, decoded once. */
+/** The compiled updates.wat (imported plain memory), decoded once. */
 export function updatesWasmBytes(): Uint8Array<ArrayBuffer> {
   cachedBytes ??= decode(UPDATES_WASM_BASE64);
   return cachedBytes;
 }
 
-/** The optimizer update rules on WebAssembly SIMD, with their own instance and memory. */
+/** The compiled updates.wat (imported shared memory), decoded once. */
+export function updatesSharedWasmBytes(): Uint8Array<ArrayBuffer> {
+  cachedSharedBytes ??= decode(UPDATES_SHARED_WASM_BASE64);
+  return cachedSharedBytes;
+}
+
+/** The optimizer update rules on WebAssembly SIMD, in the memory of a {@link WasmArena}. */
 export class WasmUpdates implements UpdateKernels {
   readonly name = 'wasm';
   private readonly exports: UpdateExports;
+  private readonly arena: WasmArena;
   private heap: Float32Array;
+  /** Scratch block for arrays that do not live in the memory, and its size in bytes. */
+  private scratch = -1;
+  private scratchBytes = 0;
+  /** Float offsets of the arrays of the current call (resident: their own; else in scratch). */
+  private readonly offsets = [0, 0, 0, 0];
+  /** Which arrays of the current call were copied into scratch (and must be copied back). */
+  private readonly copied = [false, false, false, false];
 
-  constructor() {
-    const module = new WebAssembly.Module(updatesWasmBytes());
-    this.exports = new WebAssembly.Instance(module, {}).exports as unknown as UpdateExports;
-    this.heap = new Float32Array(this.exports.memory.buffer);
+  constructor(arena: WasmArena) {
+    this.arena = arena;
+    const bytes = arena.shared ? updatesSharedWasmBytes() : updatesWasmBytes();
+    this.exports = new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { memory: arena.memory as WebAssembly.Memory } })
+      .exports as unknown as UpdateExports;
+    this.heap = new Float32Array(arena.memory.buffer);
+    arena.addGrowListener(() => {
+      this.heap = new Float32Array(arena.memory.buffer);
+      if (!arena.shared) this.views.clear(); // views on a shared memory stay valid when it grows
+    });
   }
 
   readonly sgd = (w: Float32Array, g: Float32Array, lr: number): void => {
     const n = w.length;
-    const [ow, og] = this.load(n, w, g);
+    const o = this.load(n, w, g);
+    if (o === null) return jsUpdates.sgd(w, g, lr);
+    const [ow, og] = o;
     this.exports.sgd(ow * 4, og * 4, n, lr);
-    this.store(w, ow);
+    this.store(0, w);
   };
 
   readonly sgdMomentum = (w: Float32Array, g: Float32Array, m: Float32Array, mu: number, lr: number): void => {
     const n = w.length;
-    const [ow, og, om] = this.load(n, w, g, m);
+    const o = this.load(n, w, g, m);
+    if (o === null) return jsUpdates.sgdMomentum(w, g, m, mu, lr);
+    const [ow, og, om] = o;
     this.exports.sgdMomentum(ow * 4, og * 4, om * 4, n, mu, lr);
-    this.store(w, ow);
-    this.store(m, om);
+    this.store(0, w);
+    this.store(2, m);
   };
 
   readonly scaledByCache = (
     w: Float32Array, g: Float32Array, cache: Float32Array, rho: number, sigma: number, lr: number, eps: number,
   ): void => {
     const n = w.length;
-    const [ow, og, oc] = this.load(n, w, g, cache);
+    const o = this.load(n, w, g, cache);
+    if (o === null) return jsUpdates.scaledByCache(w, g, cache, rho, sigma, lr, eps);
+    const [ow, og, oc] = o;
     this.exports.scaledByCache(ow * 4, og * 4, oc * 4, n, rho, sigma, lr, eps);
-    this.store(w, ow);
-    this.store(cache, oc);
+    this.store(0, w);
+    this.store(2, cache);
   };
 
   readonly adam = (
@@ -75,23 +102,37 @@ export class WasmUpdates implements UpdateKernels {
     beta1: number, beta2: number, lrm: number, cScale: number, eps: number,
   ): void => {
     const n = w.length;
-    const [ow, og, om, oc] = this.load(n, w, g, m, c);
+    const o = this.load(n, w, g, m, c);
+    if (o === null) return jsUpdates.adam(w, g, m, c, beta1, beta2, lrm, cScale, eps);
+    const [ow, og, om, oc] = o;
     this.exports.adam(ow * 4, og * 4, om * 4, oc * 4, n, beta1, 1 - beta1, beta2, 1 - beta2, lrm, cScale, eps);
-    this.store(w, ow);
-    this.store(m, om);
-    this.store(c, oc);
+    this.store(0, w);
+    this.store(2, m);
+    this.store(3, c);
   };
 
-  /** Offsets (in floats) at which the arrays were copied: consecutive 16-byte aligned slots of n floats. */
-  private readonly offsets = [0, 0, 0, 0];
-
-  private load(n: number, ...arrays: Float32Array[]): number[] {
+  /**
+   * Offsets (in floats) of the arrays: their own when resident, else 16-byte aligned slots of scratch;
+   * null when the memory cannot grow to hold the copies (the caller then runs the plain-JS rule).
+   */
+  private load(n: number, ...arrays: Float32Array[]): number[] | null {
     const slot = (n + 3) & ~3;
-    this.ensureFloats(slot * arrays.length);
-    const offsets = this.offsets;
+    let copies = 0;
     for (let i = 0; i < arrays.length; i++) {
-      offsets[i] = i * slot;
-      this.heap.set(arrays[i], offsets[i]);
+      this.copied[i] = !this.arena.owns(arrays[i]);
+      if (this.copied[i]) copies++;
+    }
+    if (copies > 0 && !this.ensureScratch(slot * copies * 4)) return null;
+    const offsets = this.offsets;
+    let next = this.scratch >> 2;
+    for (let i = 0; i < arrays.length; i++) {
+      if (this.copied[i]) {
+        offsets[i] = next;
+        next += slot;
+        this.heap.set(arrays[i], offsets[i]);
+      } else {
+        offsets[i] = arrays[i].byteOffset >> 2;
+      }
     }
     return offsets;
   }
@@ -99,7 +140,10 @@ export class WasmUpdates implements UpdateKernels {
   /** Views of the heap by offset then length, so copying back is one `set` with no new view per call. */
   private readonly views = new Map<number, Map<number, Float32Array>>();
 
-  private store(target: Float32Array, offset: number): void {
+  /** Copies array `i` of the current call back from scratch (nothing to do for a resident array). */
+  private store(i: number, target: Float32Array): void {
+    if (!this.copied[i]) return;
+    const offset = this.offsets[i];
     const length = target.length;
     let byLength = this.views.get(offset);
     if (byLength === undefined) {
@@ -114,12 +158,12 @@ export class WasmUpdates implements UpdateKernels {
     target.set(view);
   }
 
-  private ensureFloats(floats: number): void {
-    const memory = this.exports.memory;
-    const needed = floats * 4;
-    if (needed <= memory.buffer.byteLength) return;
-    memory.grow(Math.ceil((needed - memory.buffer.byteLength) / PAGE_BYTES));
-    this.heap = new Float32Array(memory.buffer);
-    this.views.clear();
+  /** A scratch block of at least `bytes`. @returns false when the memory cannot hold it */
+  private ensureScratch(bytes: number): boolean {
+    if (bytes <= this.scratchBytes) return true;
+    if (this.scratch >= 0) this.arena.freeBlock(this.scratch, this.scratchBytes);
+    this.scratch = this.arena.allocBlock(bytes);
+    this.scratchBytes = this.scratch < 0 ? 0 : bytes;
+    return this.scratch >= 0;
   }
 }

@@ -3,6 +3,8 @@ import { jsKernels } from '../js.js';
 import { MATMUL_WASM_BASE64 } from './matmul-bytes.js';
 import { GemmThreadPool, SHARED_MAX_PAGES, hardwareThreads, matmulSharedWasmBytes, threadsSupported } from './thread-pool.js';
 import { WasmUpdates } from './updates-kernels.js';
+import { WasmArena } from './arena.js';
+import { WasmElementwise } from './elementwise-kernels.js';
 
 /*
  * The WebAssembly SIMD kernel set: a thin wrapper around the `gemm` routine of matmul.wat.
@@ -29,12 +31,17 @@ interface MatmulExports {
     c: number, ldc: number, m: number, k: number, n: number, work: number,
   ): void;
   workBytes(): number;
+  gemvRow(a: number, sap: number, b: number, sbp: number, c: number, k: number, n: number): void;
 }
-
-const PAGE_BYTES = 65536;
 
 /** Products with fewer multiply-adds than this stay on one thread (handing out a share costs ~10–50 µs). */
 const MIN_THREADED_MACS = 1 << 20;
+
+/**
+ * Products with at most this many rows of C run row by row without packing (`gemvRow`) when B's columns
+ * are contiguous: packing B costs k·n copies, as much as the whole product at m = 1.
+ */
+const GEMV_MAX_ROWS = 3;
 
 let cachedBytes: Uint8Array<ArrayBuffer> | null = null;
 
@@ -75,13 +82,22 @@ export interface WasmKernelOptions {
 /** A WebAssembly SIMD kernel set with its own instance and memory (shared with its worker threads). */
 export class WasmKernels implements MatmulKernels {
   readonly name = 'wasm';
-  /** The optimizers' update rules in WebAssembly SIMD (updates.wat). */
-  readonly updates = new WasmUpdates();
+  /** The optimizers' update rules in WebAssembly SIMD (updates.wat), computing in the same memory. */
+  readonly updates: WasmUpdates;
+  /** Finiteness scan, bias add and column sums in WebAssembly SIMD (elementwise.wat), same memory. */
+  readonly elementwise: WasmElementwise;
   private readonly exports: MatmulExports;
   private readonly memory: WebAssembly.Memory;
+  /** Blocks of the memory: work areas, operand scratch and (shared memory only) tensor storage. */
+  private readonly arena: WasmArena;
   /** The compiled shared-memory module (workers instantiate it on the same memory); null if not shared. */
   private readonly sharedModule: WebAssembly.Module | null;
-  private readonly workFloats: number;
+  private readonly workBytes: number;
+  /** Address of each thread's packing work area (index 0: the calling thread), allocated as threads start. */
+  private readonly workAreas: number[] = [];
+  /** Scratch block for operands that do not live in the memory, and its size in bytes. */
+  private scratch = -1;
+  private scratchBytes = 0;
   private threadCount = 1;
   private pool: GemmThreadPool | null = null;
   /** View of the whole linear memory; replaced only when memory grows. */
@@ -97,17 +113,38 @@ export class WasmKernels implements MatmulKernels {
     if (threadsSupported()) {
       this.sharedModule = new WebAssembly.Module(matmulSharedWasmBytes());
       this.memory = new WebAssembly.Memory({ initial: 1, maximum: SHARED_MAX_PAGES, shared: true });
-      this.exports = new WebAssembly.Instance(this.sharedModule, { env: { memory: this.memory } })
-        .exports as unknown as MatmulExports;
+      this.arena = new WasmArena(this.memory, SHARED_MAX_PAGES);
     } else {
       this.sharedModule = null;
-      this.exports = new WebAssembly.Instance(new WebAssembly.Module(matmulWasmBytes()), {})
-        .exports as unknown as MatmulExports;
-      this.memory = this.exports.memory as WebAssembly.Memory;
+      this.memory = new WebAssembly.Memory({ initial: 1 });
+      this.arena = new WasmArena(this.memory, undefined);
     }
-    this.workFloats = align4(this.exports.workBytes() / 4);
+    const module = this.sharedModule ?? new WebAssembly.Module(matmulWasmBytes());
+    this.exports = new WebAssembly.Instance(module, { env: { memory: this.memory } }).exports as unknown as MatmulExports;
+    this.updates = new WasmUpdates(this.arena);
+    this.elementwise = new WasmElementwise(this.arena);
+    this.workBytes = this.exports.workBytes();
     this.heap = new Float32Array(this.memory.buffer);
+    this.arena.addGrowListener(() => {
+      this.heap = new Float32Array(this.memory.buffer);
+      // views on a shared memory stay valid when it grows; a plain memory's are detached
+      if (!this.arena.shared) this.views.clear();
+    });
     this.setThreads(options.threads ?? Math.min(8, hardwareThreads()));
+  }
+
+  /**
+   * Zero-filled storage for a tensor of `floats` elements inside the kernels' memory, so products and
+   * updates use it in place (no copies); null where that is not possible (memory not shared, a small
+   * tensor, or the memory is full) — the tensor then lives on the JS heap and is copied per product.
+   */
+  allocate(floats: number): Float32Array | null {
+    return this.arena.allocFloats(floats);
+  }
+
+  /** True when `array` lives in this kernel set's memory (products read and write it in place). */
+  isResident(array: Float32Array): boolean {
+    return this.arena.owns(array);
   }
 
   /** Current size of the linear memory in bytes (it only grows, and only for a bigger product). */
@@ -173,12 +210,17 @@ export class WasmKernels implements MatmulKernels {
       out.fill(0, 0, size); // an empty sum is 0
       return;
     }
+    const arena = this.arena;
     const aLen = m * k;
     const bLen = k * n;
-    const aOff = this.workFloats * this.threadCount;
-    const bOff = aOff + align4(aLen);
-    const cOff = bOff + align4(bLen);
-    if (!this.ensureFloats(cOff + size)) {
+    // Operands that live in the memory are used where they are; the others are copied into scratch.
+    const aIn = arena.owns(a);
+    const bIn = arena.owns(b);
+    const cIn = arena.owns(out) && !(aIn && overlaps(out, size, a, aLen)) && !(bIn && overlaps(out, size, b, bLen));
+    const aScratch = aIn ? 0 : align4(aLen);
+    const bScratch = bIn ? 0 : align4(bLen);
+    const scratchFloats = aScratch + bScratch + (cIn ? 0 : size);
+    if (!this.ensureWorkAreas() || !this.ensureScratch(scratchFloats * 4)) {
       // Larger than the linear memory can grow to (4 GiB at most, or what the engine grants): the plain-JS
       // kernels work on the caller's arrays directly. For k = 1 the three layouts coincide, so the choice
       // by strides is exact.
@@ -187,14 +229,40 @@ export class WasmKernels implements MatmulKernels {
       return;
     }
     const heap = this.heap;
-    heap.set(aLen === a.length ? a : a.subarray(0, aLen), aOff);
-    heap.set(bLen === b.length ? b : b.subarray(0, bLen), bOff);
-    if (this.threadCount > 1 && size * k >= MIN_THREADED_MACS) {
+    const s = this.scratch >> 2; // float offset of the scratch block
+    const aOff = aIn ? a.byteOffset >> 2 : s;
+    const bOff = bIn ? b.byteOffset >> 2 : s + aScratch;
+    const cOff = cIn ? out.byteOffset >> 2 : s + aScratch + bScratch;
+    if (!aIn) heap.set(aLen === a.length ? a : a.subarray(0, aLen), aOff);
+    if (!bIn) heap.set(bLen === b.length ? b : b.subarray(0, bLen), bOff);
+    if (m <= GEMV_MAX_ROWS && sbj === 1) {
+      // a few rows (batch-1 inference): row by row, reading B where it is instead of packing it
+      for (let i = 0; i < m; i++) this.exports.gemvRow((aOff + i * sai) * 4, sap, bOff * 4, sbp, (cOff + i * n) * 4, k, n);
+    } else if (this.threadCount > 1 && size * k >= MIN_THREADED_MACS) {
       this.gemmThreaded(aOff * 4, sai, sap, bOff * 4, sbp, sbj, cOff * 4, m, k, n);
     } else {
-      this.exports.gemm(aOff * 4, sai, sap, bOff * 4, sbp, sbj, cOff * 4, n, m, k, n, 0);
+      this.exports.gemm(aOff * 4, sai, sap, bOff * 4, sbp, sbj, cOff * 4, n, m, k, n, this.workAreas[0]);
     }
-    out.set(this.view(cOff, size));
+    if (!cIn) out.set(this.view(cOff, size));
+  }
+
+  /** A work area for every thread in use. @returns false when the memory cannot hold them */
+  private ensureWorkAreas(): boolean {
+    while (this.workAreas.length < this.threadCount) {
+      const address = this.arena.allocBlock(this.workBytes);
+      if (address < 0) return false;
+      this.workAreas.push(address);
+    }
+    return true;
+  }
+
+  /** A scratch block of at least `bytes`. @returns false when the memory cannot hold it */
+  private ensureScratch(bytes: number): boolean {
+    if (bytes <= this.scratchBytes) return true;
+    if (this.scratch >= 0) this.arena.freeBlock(this.scratch, this.scratchBytes);
+    this.scratch = this.arena.allocBlock(bytes);
+    this.scratchBytes = this.scratch < 0 ? 0 : bytes;
+    return this.scratch >= 0;
   }
 
   /**
@@ -213,7 +281,7 @@ export class WasmKernels implements MatmulKernels {
     const unit = byRows ? 4 : 8; // whole micro-tiles per block
     const parts = Math.min(1 + pool.readyWorkers(), Math.ceil(extent / unit));
     const chunk = Math.ceil(extent / parts / unit) * unit;
-    const workBytes = this.workFloats * 4;
+    const work = this.workAreas;
     const gemm = this.exports.gemm;
     // hand blocks 1… to ready workers (worker w gets block w + 1 when ready)
     let handed = 0; // bitmask of workers given a block
@@ -221,8 +289,8 @@ export class WasmKernels implements MatmulKernels {
       const start = (w + 1) * chunk;
       if (start >= extent || !pool.isReady(w)) continue;
       const len = Math.min(chunk, extent - start);
-      if (byRows) pool.start(w, a + start * sai * 4, sai, sap, b, sbp, sbj, c + start * n * 4, n, len, k, n, (w + 1) * workBytes);
-      else pool.start(w, a, sai, sap, b + start * sbj * 4, sbp, sbj, c + start * 4, n, m, k, len, (w + 1) * workBytes);
+      if (byRows) pool.start(w, a + start * sai * 4, sai, sap, b, sbp, sbj, c + start * n * 4, n, len, k, n, work[w + 1]);
+      else pool.start(w, a, sai, sap, b + start * sbj * 4, sbp, sbj, c + start * 4, n, m, k, len, work[w + 1]);
       handed |= 1 << w;
     }
     // block 0 here, and any block no worker took
@@ -244,8 +312,9 @@ export class WasmKernels implements MatmulKernels {
     a: number, sai: number, sap: number, b: number, sbp: number, sbj: number, c: number,
     m: number, k: number, n: number,
   ): void {
-    if (byRows) gemm(a + start * sai * 4, sai, sap, b, sbp, sbj, c + start * n * 4, n, len, k, n, 0);
-    else gemm(a, sai, sap, b + start * sbj * 4, sbp, sbj, c + start * 4, n, m, k, len, 0);
+    const work = this.workAreas[0];
+    if (byRows) gemm(a + start * sai * 4, sai, sap, b, sbp, sbj, c + start * n * 4, n, len, k, n, work);
+    else gemm(a, sai, sap, b + start * sbj * 4, sbp, sbj, c + start * 4, n, m, k, len, work);
   }
 
   /** A cached view of `length` floats at float offset `offset` (created once per offset and length). */
@@ -262,24 +331,11 @@ export class WasmKernels implements MatmulKernels {
     }
     return v;
   }
+}
 
-  /**
-   * Grows memory (whole pages) when `floats` do not fit; reuses it otherwise.
-   * @returns false when the memory cannot grow that far (the caller falls back to the js kernels)
-   */
-  private ensureFloats(floats: number): boolean {
-    const memory = this.memory;
-    const needed = floats * 4;
-    if (needed <= memory.buffer.byteLength) return true;
-    if (needed > 2 ** 32) return false; // past what 32-bit addresses reach
-    try {
-      memory.grow(Math.ceil((needed - memory.buffer.byteLength) / PAGE_BYTES));
-    } catch (err) {
-      if (err instanceof RangeError) return false; // "Unable to grow instance memory"
-      throw err;
-    }
-    this.heap = new Float32Array(memory.buffer);
-    this.views.clear();
-    return true;
-  }
+/** True when the first `na` floats of `x` and the first `nb` of `y`, both views of one memory, share bytes. */
+function overlaps(x: Float32Array, na: number, y: Float32Array, nb: number): boolean {
+  const x0 = x.byteOffset;
+  const y0 = y.byteOffset;
+  return x0 < y0 + nb * 4 && y0 < x0 + na * 4;
 }
