@@ -87,6 +87,7 @@ export class CsvParser {
   private pending: string[] = [];
   private pendingLength = 0;
   private started = false;
+  private ended = false;
   /** Line number where `carry` starts. */
   private line = 1;
 
@@ -143,6 +144,8 @@ export class CsvParser {
 
   /** Parses every complete record in `chunk` (with what was left over); keeps an incomplete last one. */
   write(chunk: string): void {
+    this.checkOpen('write');
+    checkString('CsvParser.write', 'chunk', chunk, true);
     if (chunk.length === 0) return;
     this.pending.push(chunk);
     this.pendingLength += chunk.length;
@@ -153,6 +156,8 @@ export class CsvParser {
 
   /** Parses what is left and returns the table. */
   end(): CsvData {
+    this.checkOpen('end');
+    this.ended = true;
     this.scan(true);
     const where = this.where;
     if (this.width < 0) throw new RangeError(`${where}no data (the text is empty or only blank lines)`);
@@ -188,6 +193,10 @@ export class CsvParser {
       labelName: this.names[this.labelIndex],
       classNames,
     };
+  }
+
+  private checkOpen(method: string): void {
+    if (this.ended) throw new Error(`CsvParser.${method}: the parser has ended (end() was called); make a new one for new text`);
   }
 
   private scan(final: boolean): void {

@@ -121,6 +121,15 @@ describe('CsvParser: the same table however the text is cut into chunks (loadCsv
     );
   });
 
+  it('refuses text after end() and a chunk that is not a string', () => {
+    const parser = new CsvParser();
+    expect(() => parser.write(5 as never)).toThrow(new TypeError('CsvParser.write: chunk must be a string, got 5'));
+    parser.write('1,0\n');
+    expect(Array.from(parser.end().y)).toEqual([0]);
+    expect(() => parser.write('2,1\n')).toThrow('CsvParser.write: the parser has ended (end() was called); make a new one for new text');
+    expect(() => parser.end()).toThrow('CsvParser.end: the parser has ended');
+  });
+
   it('carries a record across a chunk boundary at every position (CR|LF, "|", inside a quote)', () => {
     const text = 'a,"b\r\nc",label\r\n1," 2.5",x\r\n3,4,y';
     const whole = outcome(() => parseCsv(text));
