@@ -7,7 +7,7 @@ export { matmul, matmulTransA, matmulTransB, addRowVector, sumColumns, assertFin
 export type { MatmulKernels } from './tensor/kernels/kernels.js';
 export { jsKernels } from './tensor/kernels/js.js';
 export { referenceKernels } from './tensor/kernels/js-reference.js';
-export { WasmKernels, wasmSimdSupported, type WasmKernelOptions } from './tensor/kernels/wasm/wasm-kernels.js';
+export { WasmKernels, relaxedSimdSupported, wasmSimdSupported, type WasmKernelOptions } from './tensor/kernels/wasm/wasm-kernels.js';
 export { threadsSupported } from './tensor/kernels/wasm/thread-pool.js';
 export type { UpdateKernels } from './tensor/kernels/updates.js';
 export {

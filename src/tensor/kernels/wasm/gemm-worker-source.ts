@@ -3,22 +3,31 @@
  * Node and from a Blob URL in browsers, so it needs no separate file next to the bundle or dist/ build
  * (it imports nothing; everything arrives in its first message / workerData).
  *
- * Protocol (all Int32 slots in one SharedArrayBuffer, a block of SLOT slots per worker, see thread-pool.ts):
- *   [READY]  the worker sets 1 once its instance is up;
- *   [SEQ]    the main thread writes the job's sequence number (after the arguments) and notifies;
- *            -1 tells the worker to exit;
- *   [DONE]   the worker writes the sequence number it finished and notifies;
- *   [ARGS…]  gemm's 12 arguments.
+ * Protocol (Int32 slots in one SharedArrayBuffer: a block of SLOT slots per worker, then the shared chunk
+ * counter; see thread-pool.ts):
+ *   [READY]   the worker sets 1 once its instance is up;
+ *   [SEQ]     the main thread writes the job's sequence number (after the arguments) and notifies;
+ *             -1 tells the worker to exit;
+ *   [DONE]    the worker writes the sequence number it finished and notifies;
+ *   [CURRENT] the chunk the worker is computing, −1 between chunks (lets the main thread redo it if the
+ *             worker dies mid-chunk);
+ *   [ARGS…]   the product: a, sai, sap, b, sbp, sbj, c, m, k, n, work, byRows, chunk.
+ * A job is a product cut into chunks of `chunk` rows (byRows) or columns of C. Every thread — the main one
+ * too — takes the next chunk from the shared counter (Atomics.add) until none is left, so a thread that
+ * is descheduled holds up at most one chunk. A chunk's elements are summed by the same code in the same
+ * order whoever computes it: results do not depend on the thread count or on who took which chunk.
  */
 export const GEMM_WORKER_SOURCE = `
 'use strict';
-const SLOT = 16, READY = 0, SEQ = 1, DONE = 2, ARGS = 3;
+const SLOT = 32, READY = 0, SEQ = 1, DONE = 2, CURRENT = 3, ARGS = 4;
 const SPIN = 20000; // Atomics.load polls, about 100 µs
 function serve(data) {
   const gemm = new WebAssembly.Instance(data.module, { env: { memory: data.memory } }).exports.gemm;
   const ctrl = new Int32Array(data.control);
+  const counter = data.counter;
   const base = data.index * SLOT;
-  const a = base + ARGS;
+  const x = base + ARGS;
+  Atomics.store(ctrl, base + CURRENT, -1);
   Atomics.store(ctrl, base + READY, 1);
   let seen = 0;
   for (;;) {
@@ -30,8 +39,20 @@ function serve(data) {
     if (seq < 0) return;
     if (seq === seen) continue;
     seen = seq;
-    gemm(ctrl[a], ctrl[a + 1], ctrl[a + 2], ctrl[a + 3], ctrl[a + 4], ctrl[a + 5],
-         ctrl[a + 6], ctrl[a + 7], ctrl[a + 8], ctrl[a + 9], ctrl[a + 10], ctrl[a + 11]);
+    const a = ctrl[x], sai = ctrl[x + 1], sap = ctrl[x + 2], b = ctrl[x + 3], sbp = ctrl[x + 4], sbj = ctrl[x + 5];
+    const c = ctrl[x + 6], m = ctrl[x + 7], k = ctrl[x + 8], n = ctrl[x + 9], work = ctrl[x + 10];
+    const byRows = ctrl[x + 11] === 1, chunk = ctrl[x + 12];
+    const extent = byRows ? m : n;
+    for (;;) {
+      const i = Atomics.add(ctrl, counter, 1);
+      const start = i * chunk;
+      if (start >= extent) break;
+      Atomics.store(ctrl, base + CURRENT, i);
+      const len = Math.min(chunk, extent - start);
+      if (byRows) gemm(a + start * sai * 4, sai, sap, b, sbp, sbj, c + start * n * 4, n, len, k, n, work);
+      else gemm(a, sai, sap, b + start * sbj * 4, sbp, sbj, c + start * 4, n, m, k, len, work);
+      Atomics.store(ctrl, base + CURRENT, -1);
+    }
     Atomics.store(ctrl, base + DONE, seq);
     Atomics.notify(ctrl, base + DONE);
   }

@@ -372,7 +372,7 @@
     (local $astep i32) (local $bstep i32) (local $x v128)
     (local $s0 v128) (local $s1 v128) (local $s2 v128) (local $s3 v128)
     (local $t0 v128) (local $t1 v128) (local $t2 v128) (local $t3 v128)
-    (local $ss f32) (local $ts f32)
+    (local $ss f32) (local $ts f32) (local $sv v128)
     (local.set $astep (i32.shl (local.get $sap) (i32.const 2)))
     (local.set $bstep (i32.shl (local.get $sbp) (i32.const 2)))
     ;; 16 columns at a time
@@ -453,17 +453,20 @@
         (local.set $pc (i32.const 0))
         (loop $blocks1
           (local.set $kc (call $min (global.get $KC) (i32.sub (local.get $k) (local.get $pc))))
-          (local.set $ss (f32.const 0))
+          (local.set $sv (v128.const i32x4 0 0 0 0))
           (local.set $ap (i32.add (local.get $a) (i32.mul (local.get $pc) (local.get $astep))))
           (local.set $bp (i32.add (local.get $b)
             (i32.shl (i32.add (i32.mul (local.get $pc) (local.get $sbp)) (local.get $j)) (i32.const 2))))
           (local.set $p (i32.const 0))
           (loop $depth1
-            (local.set $ss (f32.add (local.get $ss) (f32.mul (f32.load (local.get $ap)) (f32.load (local.get $bp)))))
+            ;; one lane of a vector multiply-add: the same f32 operations, and the same fused or unfused
+          ;; rounding as the vector columns in the relaxed-SIMD build
+          (local.set $sv (f32x4.add (local.get $sv) (f32x4.mul (v128.load32_splat (local.get $ap)) (v128.load32_splat (local.get $bp)))))
             (local.set $ap (i32.add (local.get $ap) (local.get $astep)))
             (local.set $bp (i32.add (local.get $bp) (local.get $bstep)))
             (local.set $p (i32.add (local.get $p) (i32.const 1)))
             (br_if $depth1 (i32.lt_u (local.get $p) (local.get $kc))))
+        (local.set $ss (f32x4.extract_lane 0 (local.get $sv)))
           (if (i32.eqz (local.get $pc))
             (then (local.set $ts (local.get $ss)))
             (else (local.set $ts (f32.add (local.get $ss) (local.get $ts)))))

@@ -17,11 +17,12 @@ import { MATMUL_SHARED_WASM_BASE64 } from './matmul-shared-bytes.js';
  */
 
 /** Int32 slots per worker in the control block; see gemm-worker-source.ts for their meaning. */
-const SLOT = 16;
+const SLOT = 32; // 128 bytes: a worker's slots share no cache line with another's
 const READY = 0;
 const SEQ = 1;
 const DONE = 2;
-const ARGS = 3;
+const CURRENT = 3;
+const ARGS = 4;
 
 /** Pages of the shared memory: it is created with this maximum (address space only, not committed). */
 export const SHARED_MAX_PAGES = 32768;
@@ -92,6 +93,8 @@ export class GemmThreadPool {
   /** Worker count (the main thread computes too: threads = workers + 1). */
   readonly workers: number;
   private readonly control: Int32Array;
+  /** Index of the shared chunk counter in `control`. */
+  private readonly counter: number;
   private readonly seqs: Int32Array;
   private readonly handles: { terminate(): unknown }[] = [];
   private readonly blocking = canBlock();
@@ -104,11 +107,13 @@ export class GemmThreadPool {
    */
   constructor(module: object, memory: object, workers: number) {
     this.workers = workers;
-    this.control = new Int32Array(new SharedArrayBuffer(4 * SLOT * workers));
+    // one block of slots per worker, then the chunk counter every thread takes chunks from
+    this.counter = SLOT * workers;
+    this.control = new Int32Array(new SharedArrayBuffer(4 * (SLOT * workers + 1)));
     this.seqs = new Int32Array(workers);
     const host = workerHost();
     for (let i = 0; i < workers; i++) {
-      const data = { module, memory, control: this.control.buffer, index: i };
+      const data = { module, memory, control: this.control.buffer, counter: this.counter, index: i };
       if (host === 'node') {
         const proc = (globalThis as { process?: NodeProcess }).process as NodeProcess;
         const { Worker } = proc.getBuiltinModule!('node:worker_threads') as NodeWorkerThreads;
@@ -145,9 +150,22 @@ export class GemmThreadPool {
     return !this.disposed && Atomics.load(this.control, i * SLOT + READY) === 1;
   }
 
-  /** Hands worker `i` one gemm call (12 arguments, see matmul.wat). Returns at once. */
+  /** Resets the chunk counter before a job (no worker may be running one). */
+  resetChunks(): void {
+    Atomics.store(this.control, this.counter, 0);
+  }
+
+  /** The next chunk of the current job for the calling thread (chunks past the end mean: done). */
+  takeChunk(): number {
+    return Atomics.add(this.control, this.counter, 1);
+  }
+
+  /**
+   * Hands worker `i` a chunked product (see gemm-worker-source.ts): it takes chunks of `chunk` rows or
+   * columns of C from the shared counter until none is left. Returns at once.
+   */
   start(i: number, a: number, sai: number, sap: number, b: number, sbp: number, sbj: number,
-    c: number, ldc: number, m: number, k: number, n: number, work: number): void {
+    c: number, m: number, k: number, n: number, work: number, byRows: boolean, chunk: number): void {
     const ctrl = this.control;
     const at = i * SLOT + ARGS;
     ctrl[at] = a;
@@ -157,14 +175,20 @@ export class GemmThreadPool {
     ctrl[at + 4] = sbp;
     ctrl[at + 5] = sbj;
     ctrl[at + 6] = c;
-    ctrl[at + 7] = ldc;
-    ctrl[at + 8] = m;
-    ctrl[at + 9] = k;
-    ctrl[at + 10] = n;
-    ctrl[at + 11] = work;
+    ctrl[at + 7] = m;
+    ctrl[at + 8] = k;
+    ctrl[at + 9] = n;
+    ctrl[at + 10] = work;
+    ctrl[at + 11] = byRows ? 1 : 0;
+    ctrl[at + 12] = chunk;
     const seq = (this.seqs[i] = (this.seqs[i] % 0x3fffffff) + 1);
     Atomics.store(ctrl, i * SLOT + SEQ, seq); // the store publishes the arguments written before it
     Atomics.notify(ctrl, i * SLOT + SEQ);
+  }
+
+  /** The chunk worker `i` was computing when it stopped (−1: none). */
+  currentChunk(i: number): number {
+    return Atomics.load(this.control, i * SLOT + CURRENT);
   }
 
   /**

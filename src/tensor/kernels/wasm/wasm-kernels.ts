@@ -1,6 +1,8 @@
 import type { MatmulKernels } from '../kernels.js';
 import { jsKernels } from '../js.js';
 import { MATMUL_WASM_BASE64 } from './matmul-bytes.js';
+import { MATMUL_RELAXED_WASM_BASE64 } from './matmul-relaxed-bytes.js';
+import { MATMUL_RELAXED_SHARED_WASM_BASE64 } from './matmul-relaxed-shared-bytes.js';
 import { GemmThreadPool, SHARED_MAX_PAGES, hardwareThreads, matmulSharedWasmBytes, threadsSupported } from './thread-pool.js';
 import { WasmUpdates } from './updates-kernels.js';
 import { WasmArena } from './arena.js';
@@ -34,6 +36,9 @@ interface MatmulExports {
   gemvRow(a: number, sap: number, b: number, sbp: number, c: number, k: number, n: number): void;
 }
 
+/** Chunks per thread a threaded product is cut into (more balance the load, each costs one more packing). */
+const CHUNKS_PER_THREAD = 3;
+
 /** Products with fewer multiply-adds than this stay on one thread (handing out a share costs ~10–50 µs). */
 const MIN_THREADED_MACS = 1 << 20;
 
@@ -54,6 +59,30 @@ export function matmulWasmBytes(): Uint8Array<ArrayBuffer> {
     cachedBytes = bytes;
   }
   return cachedBytes;
+}
+
+function decode(base64: string): Uint8Array<ArrayBuffer> {
+  const text = atob(base64);
+  const bytes = new Uint8Array(text.length);
+  for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i);
+  return bytes;
+}
+
+let relaxedBytes: Uint8Array<ArrayBuffer> | null = null;
+let relaxedSharedBytes: Uint8Array<ArrayBuffer> | null = null;
+let relaxedSupported: boolean | null = null;
+
+/**
+ * True when this runtime runs relaxed SIMD (`f32x4.relaxed_madd`: a fused multiply-add where the CPU has
+ * one): Chrome ≥ 114, Firefox ≥ 120, Node ≥ 22 — and Node 20 only with `--experimental-wasm-relaxed-simd`.
+ * Checked once, with `WebAssembly.validate` on the relaxed build of the matrix kernels.
+ */
+export function relaxedSimdSupported(): boolean {
+  if (relaxedSupported === null) {
+    relaxedBytes ??= decode(MATMUL_RELAXED_WASM_BASE64);
+    relaxedSupported = wasmSimdSupported() && WebAssembly.validate(relaxedBytes);
+  }
+  return relaxedSupported;
 }
 
 /**
@@ -77,6 +106,12 @@ export interface WasmKernelOptions {
    * at most 8; 1 where workers or shared memory are unavailable.
    */
   threads?: number;
+  /**
+   * Use the relaxed-SIMD build (fused multiply-adds: faster, and each product rounds once per
+   * multiply-add instead of twice — results differ from the plain build in the last bits). Default: where
+   * {@link relaxedSimdSupported}. `true` where it is not supported throws.
+   */
+  relaxed?: boolean;
 }
 
 /** A WebAssembly SIMD kernel set with its own instance and memory (shared with its worker threads). */
@@ -86,6 +121,8 @@ export class WasmKernels implements MatmulKernels {
   readonly updates: WasmUpdates;
   /** Finiteness scan, bias add and column sums in WebAssembly SIMD (elementwise.wat), same memory. */
   readonly elementwise: WasmElementwise;
+  /** Whether the products run the relaxed-SIMD build (fused multiply-adds); see {@link WasmKernelOptions.relaxed}. */
+  readonly relaxed: boolean;
   private readonly exports: MatmulExports;
   private readonly memory: WebAssembly.Memory;
   /** Blocks of the memory: work areas, operand scratch and (shared memory only) tensor storage. */
@@ -110,8 +147,13 @@ export class WasmKernels implements MatmulKernels {
 
   /** Compiles and instantiates synchronously (the module is ~2.4 KB, under every browser's sync limit). */
   constructor(options: WasmKernelOptions = {}) {
+    this.relaxed = options.relaxed ?? relaxedSimdSupported();
+    if (this.relaxed && !relaxedSimdSupported()) {
+      throw new Error('WasmKernels: relaxed SIMD is not supported by this runtime (Node 20 needs --experimental-wasm-relaxed-simd)');
+    }
     if (threadsSupported()) {
-      this.sharedModule = new WebAssembly.Module(matmulSharedWasmBytes());
+      const bytes = this.relaxed ? (relaxedSharedBytes ??= decode(MATMUL_RELAXED_SHARED_WASM_BASE64)) : matmulSharedWasmBytes();
+      this.sharedModule = new WebAssembly.Module(bytes);
       this.memory = new WebAssembly.Memory({ initial: 1, maximum: SHARED_MAX_PAGES, shared: true });
       this.arena = new WasmArena(this.memory, SHARED_MAX_PAGES);
     } else {
@@ -119,7 +161,7 @@ export class WasmKernels implements MatmulKernels {
       this.memory = new WebAssembly.Memory({ initial: 1 });
       this.arena = new WasmArena(this.memory, undefined);
     }
-    const module = this.sharedModule ?? new WebAssembly.Module(matmulWasmBytes());
+    const module = this.sharedModule ?? new WebAssembly.Module(this.relaxed ? (relaxedBytes as Uint8Array<ArrayBuffer>) : matmulWasmBytes());
     this.exports = new WebAssembly.Instance(module, { env: { memory: this.memory } }).exports as unknown as MatmulExports;
     this.updates = new WasmUpdates(this.arena);
     this.elementwise = new WasmElementwise(this.arena);
@@ -266,9 +308,11 @@ export class WasmKernels implements MatmulKernels {
   }
 
   /**
-   * C = A·B split into blocks of rows (when m ≥ n) or columns of C, one per available thread: the calling
-   * thread takes block 0, ready workers the others; a block whose worker is not ready (still starting) or
-   * stopped is done by the calling thread. Arguments as `gemm`'s, in bytes and elements.
+   * C = A·B cut into chunks of whole rows (when m ≥ n) or columns of C, about CHUNKS_PER_THREAD per
+   * thread: the calling thread and every ready worker take chunks from a shared counter until none is left,
+   * so a thread that is slow or descheduled (a busy machine) holds up at most one chunk. A worker that is
+   * not ready (still starting) simply takes none; one that stops mid-chunk has that chunk redone here.
+   * Arguments as `gemm`'s, in bytes and elements.
    */
   private gemmThreaded(
     a: number, sai: number, sap: number, b: number, sbp: number, sbj: number, c: number,
@@ -278,31 +322,29 @@ export class WasmKernels implements MatmulKernels {
     const pool = this.pool;
     const byRows = m >= n;
     const extent = byRows ? m : n;
-    const unit = byRows ? 4 : 8; // whole micro-tiles per block
-    const parts = Math.min(1 + pool.readyWorkers(), Math.ceil(extent / unit));
-    const chunk = Math.ceil(extent / parts / unit) * unit;
+    const unit = byRows ? 4 : 8; // whole micro-tiles per chunk
+    const chunk = Math.max(unit, Math.ceil(extent / (this.threadCount * CHUNKS_PER_THREAD) / unit) * unit);
     const work = this.workAreas;
     const gemm = this.exports.gemm;
-    // hand blocks 1… to ready workers (worker w gets block w + 1 when ready)
-    let handed = 0; // bitmask of workers given a block
+    pool.resetChunks();
+    let handed = 0; // bitmask of workers given the job
     for (let w = 0; w < pool.workers; w++) {
-      const start = (w + 1) * chunk;
-      if (start >= extent || !pool.isReady(w)) continue;
-      const len = Math.min(chunk, extent - start);
-      if (byRows) pool.start(w, a + start * sai * 4, sai, sap, b, sbp, sbj, c + start * n * 4, n, len, k, n, work[w + 1]);
-      else pool.start(w, a, sai, sap, b + start * sbj * 4, sbp, sbj, c + start * 4, n, m, k, len, work[w + 1]);
+      if (!pool.isReady(w)) continue;
+      pool.start(w, a, sai, sap, b, sbp, sbj, c, m, k, n, work[w + 1], byRows, chunk);
       handed |= 1 << w;
     }
-    // block 0 here, and any block no worker took
-    for (let block = 0; block * chunk < extent; block++) {
-      if (block > 0 && (handed & (1 << (block - 1))) !== 0) continue;
-      this.gemmBlock(gemm, byRows, block * chunk, Math.min(chunk, extent - block * chunk), a, sai, sap, b, sbp, sbj, c, m, k, n);
+    for (;;) {
+      const start = pool.takeChunk() * chunk;
+      if (start >= extent) break;
+      this.gemmBlock(gemm, byRows, start, Math.min(chunk, extent - start), a, sai, sap, b, sbp, sbj, c, m, k, n);
     }
     for (let w = 0; w < pool.workers; w++) {
       if ((handed & (1 << w)) === 0 || pool.wait(w)) continue;
-      // the worker stopped without finishing: compute its block here
-      const start = (w + 1) * chunk;
-      this.gemmBlock(gemm, byRows, start, Math.min(chunk, extent - start), a, sai, sap, b, sbp, sbj, c, m, k, n);
+      // the worker stopped without finishing: redo the chunk it was computing
+      const lost = pool.currentChunk(w);
+      if (lost < 0) continue;
+      const start = lost * chunk;
+      if (start < extent) this.gemmBlock(gemm, byRows, start, Math.min(chunk, extent - start), a, sai, sap, b, sbp, sbj, c, m, k, n);
     }
   }
 

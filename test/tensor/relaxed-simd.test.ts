@@ -1,0 +1,39 @@
+import { execFileSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { WasmKernels, relaxedSimdSupported, wasmSimdSupported } from '../../src/index.js';
+
+/*
+ * The relaxed-SIMD build of the matrix kernels (fused multiply-adds), chosen by feature detection.
+ * Node 20 has relaxed SIMD only behind `--experimental-wasm-relaxed-simd`, so the kernels are exercised
+ * in a child process started with that flag; this process checks the detection and the fallback.
+ */
+
+const nodeMajor = Number(process.versions.node.split('.')[0]);
+
+describe.skipIf(!wasmSimdSupported())('relaxed SIMD kernels', () => {
+  it('are detected with WebAssembly.validate, and asked for where missing, refused by name', () => {
+    expect(typeof relaxedSimdSupported()).toBe('boolean');
+    if (nodeMajor < 22) expect(relaxedSimdSupported()).toBe(false); // Node 20 without the flag
+    if (!relaxedSimdSupported()) {
+      expect(new WasmKernels({ threads: 1 }).relaxed).toBe(false);
+      expect(() => new WasmKernels({ relaxed: true })).toThrow(/relaxed SIMD is not supported/);
+    }
+  });
+
+  it('with the flag: selected by default, within k·u of float64, bit-identical across threads and with the few-row path', () => {
+    const script = fileURLToPath(new URL('./fixtures/relaxed-kernels.ts', import.meta.url));
+    const out = execFileSync(process.execPath, ['--experimental-wasm-relaxed-simd', '--import', 'tsx', script], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const report = JSON.parse(out) as Record<string, unknown>;
+    expect(report).toMatchObject({
+      supported: true, relaxedByDefault: true, plainWhenAsked: true, threadsIdentical: true, gemvIdentical: true,
+    });
+    // float32 sums of up to 784 products: the textbook bound k·u = 784 · 2⁻²⁴ ≈ 4.7e-5 (relative)
+    expect(report.maxError as number).toBeLessThan(4.7e-5);
+    // the fused build really is another build: some products round differently from the plain one
+    expect(report.differsFromPlain).toBe(true);
+  }, 60_000);
+});
