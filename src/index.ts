@@ -71,6 +71,7 @@ export {
   type OptimizerConfig,
   type OptimizerState,
 } from './optimizers/optimizer.js';
+export { learningRateAt, type LearningRateScheduleOptions, type LearningRateSchedule } from './optimizers/learning-rate-schedule.js';
 export { SGD, type SGDOptions } from './optimizers/sgd.js';
 export { AdaGrad, type AdaGradOptions } from './optimizers/adagrad.js';
 export { RMSProp, type RMSPropOptions } from './optimizers/rmsprop.js';

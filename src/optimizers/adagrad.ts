@@ -1,4 +1,5 @@
 import { checkOptions, checkPositive } from '../core/validate.js';
+import { SCHEDULE_OPTIONS } from './learning-rate-schedule.js';
 import { Optimizer, type OptimizerOptions } from './optimizer.js';
 
 /** Options for {@link AdaGrad}. */
@@ -23,8 +24,8 @@ export class AdaGrad extends Optimizer {
   protected override readonly nonNegativeSlots = ['cache'];
 
   constructor(options: AdaGradOptions = {}) {
-    const { learningRate = 1, decay = 0, epsilon = 1e-7 } = checkOptions('AdaGrad', 'options', options, ['learningRate', 'decay', 'epsilon']);
-    super('AdaGrad', learningRate, decay);
+    const { epsilon = 1e-7 } = checkOptions('AdaGrad', 'options', options, [...SCHEDULE_OPTIONS, 'epsilon']);
+    super('AdaGrad', options, 1);
     this.epsilon = checkPositive('AdaGrad', 'epsilon', epsilon);
   }
 
@@ -34,6 +35,6 @@ export class AdaGrad extends Optimizer {
   }
 
   protected options(): Record<string, number> {
-    return { learningRate: this.learningRate, decay: this.decay, epsilon: this.epsilon };
+    return { epsilon: this.epsilon };
   }
 }

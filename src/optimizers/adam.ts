@@ -1,4 +1,5 @@
 import { checkNumber, checkOptions, checkPositive } from '../core/validate.js';
+import { SCHEDULE_OPTIONS } from './learning-rate-schedule.js';
 import { Optimizer, type OptimizerOptions } from './optimizer.js';
 
 /** Options for {@link Adam}. */
@@ -30,8 +31,8 @@ export class Adam extends Optimizer {
   protected override readonly nonNegativeSlots = ['cache'];
 
   constructor(options: AdamOptions = {}) {
-    const { learningRate = 0.001, decay = 0, epsilon = 1e-7, beta1 = 0.9, beta2 = 0.999 } = checkOptions('Adam', 'options', options, ['learningRate', 'decay', 'epsilon', 'beta1', 'beta2']);
-    super('Adam', learningRate, decay);
+    const { epsilon = 1e-7, beta1 = 0.9, beta2 = 0.999 } = checkOptions('Adam', 'options', options, [...SCHEDULE_OPTIONS, 'epsilon', 'beta1', 'beta2']);
+    super('Adam', options, 0.001);
     this.epsilon = checkPositive('Adam', 'epsilon', epsilon);
     this.beta1 = checkNumber('Adam', 'beta1', beta1, { min: 0, max: 1, maxExclusive: true });
     this.beta2 = checkNumber('Adam', 'beta2', beta2, { min: 0, max: 1, maxExclusive: true });
@@ -49,8 +50,6 @@ export class Adam extends Optimizer {
 
   protected options(): Record<string, number> {
     return {
-      learningRate: this.learningRate,
-      decay: this.decay,
       epsilon: this.epsilon,
       beta1: this.beta1,
       beta2: this.beta2,

@@ -2,15 +2,15 @@ import type { Parameter } from '../layers/layer.js';
 import { getKernels } from '../tensor/backend.js';
 import { jsUpdates, type UpdateKernels } from '../tensor/kernels/updates.js';
 import { allocateData, type Tensor } from '../tensor/tensor.js';
-import { checkInteger, checkNumber, describeValue, invalid } from '../core/validate.js';
+import { checkInteger, describeValue, invalid } from '../core/validate.js';
+import { checkSchedule, learningRateAt, scheduleConfig, type LearningRateSchedule, type LearningRateScheduleOptions } from './learning-rate-schedule.js';
 
-/** Options every optimizer accepts. */
-export interface OptimizerOptions {
-  /** Step size at iteration 0. Must be finite and ≥ 0 (0 is valid: parameters stay put). */
-  learningRate?: number;
-  /** Learning-rate decay: the rate at iteration t is `learningRate / (1 + decay · t)`. Default 0. */
-  decay?: number;
-}
+/**
+ * Options every optimizer accepts: the learning rate and its schedule over the updates (warm-up, cosine
+ * or inverse-time decay; see {@link LearningRateScheduleOptions}). `learningRate` must be finite and ≥ 0
+ * (0 is valid: parameters stay put).
+ */
+export type OptimizerOptions = LearningRateScheduleOptions;
 
 /**
  * What `getConfig()` returns: enough to rebuild the optimizer from JSON
@@ -36,7 +36,8 @@ export interface OptimizerState {
 /**
  * The book's optimizer loop (Neural Networks from Scratch, ch. 10), shared by every algorithm:
  *
- * 1. pre-update: current lr = learningRate / (1 + decay · iterations);
+ * 1. pre-update: current lr from the schedule at t = iterations (`learningRate / (1 + decay · t)` in the
+ *    book; warm-up and cosine decay optional, see {@link LearningRateScheduleOptions});
  * 2. update each parameter from its gradient (the subclass's formula, {@link Optimizer.updateParameter});
  * 3. post-update: iterations += 1.
  *
@@ -47,10 +48,12 @@ export interface OptimizerState {
 export abstract class Optimizer {
   /** Class name, e.g. `"Adam"`; also the `name` in {@link OptimizerConfig}. */
   abstract readonly name: string;
-  /** The learning rate at iteration 0. */
+  /** The learning rate before any decay (with a warm-up, the rate it ramps up to). */
   readonly learningRate: number;
-  /** Decay of the learning rate per update step. */
+  /** Inverse-time decay of the learning rate per update step (0: none). */
   readonly decay: number;
+  /** The whole learning-rate schedule, defaults filled in. */
+  readonly schedule: LearningRateSchedule;
   /** Number of `step` calls so far. */
   iterations = 0;
 
@@ -62,14 +65,20 @@ export abstract class Optimizer {
   /** What {@link Optimizer.checkpoint} copied aside. */
   private readonly saved = { iterations: 0, slots: new Map<Tensor, Float32Array[]>(), absent: new Set<Tensor>() };
 
-  protected constructor(op: string, learningRate: number, decay: number) {
-    this.learningRate = checkNumber(op, 'learningRate', learningRate, { min: 0 });
-    this.decay = checkNumber(op, 'decay', decay, { min: 0 });
+  /**
+   * @param op - the algorithm's name, for messages
+   * @param options - the constructor's options (only the schedule's are read here)
+   * @param defaultLearningRate - the algorithm's default `learningRate`
+   */
+  protected constructor(op: string, options: LearningRateScheduleOptions, defaultLearningRate: number) {
+    this.schedule = checkSchedule(op, options, defaultLearningRate);
+    this.learningRate = this.schedule.learningRate;
+    this.decay = this.schedule.decay;
   }
 
-  /** The learning rate the next `step` will use: `learningRate / (1 + decay · iterations)`. */
+  /** The learning rate the next `step` will use: the schedule at t = `iterations`. */
   get currentLearningRate(): number {
-    return this.decay === 0 ? this.learningRate : this.learningRate / (1 + this.decay * this.iterations);
+    return learningRateAt(this.schedule, this.iterations);
   }
 
   /**
@@ -109,12 +118,15 @@ export abstract class Optimizer {
    */
   protected abstract updateParameter(w: Float32Array, g: Float32Array, slots: Float32Array[], lr: number): void;
 
-  /** Constructor options of this optimizer (all of them, defaults filled in). */
+  /** The algorithm's own constructor options, defaults filled in (the schedule's are added by `getConfig`). */
   protected abstract options(): Record<string, number>;
 
-  /** `{ name, options }`: enough to rebuild the optimizer (e.g. from JSON). */
+  /**
+   * `{ name, options }`: enough to rebuild the optimizer (e.g. from JSON). The schedule's warm-up and cosine
+   * options appear only when set, so a constant-rate optimizer's config is what it always was.
+   */
   getConfig(): OptimizerConfig {
-    return { name: this.name, options: this.options() };
+    return { name: this.name, options: { ...scheduleConfig(this.schedule), ...this.options() } };
   }
 
   /** A plain-data snapshot of the iteration count and every parameter's state, ordered like `params`. */

@@ -1,4 +1,5 @@
 import { checkNumber, checkOptions, checkPositive } from '../core/validate.js';
+import { SCHEDULE_OPTIONS } from './learning-rate-schedule.js';
 import { Optimizer, type OptimizerOptions } from './optimizer.js';
 
 /** Options for {@link RMSProp}. */
@@ -26,8 +27,8 @@ export class RMSProp extends Optimizer {
   protected override readonly nonNegativeSlots = ['cache'];
 
   constructor(options: RMSPropOptions = {}) {
-    const { learningRate = 0.001, decay = 0, epsilon = 1e-7, rho = 0.9 } = checkOptions('RMSProp', 'options', options, ['learningRate', 'decay', 'epsilon', 'rho']);
-    super('RMSProp', learningRate, decay);
+    const { epsilon = 1e-7, rho = 0.9 } = checkOptions('RMSProp', 'options', options, [...SCHEDULE_OPTIONS, 'epsilon', 'rho']);
+    super('RMSProp', options, 0.001);
     this.epsilon = checkPositive('RMSProp', 'epsilon', epsilon);
     this.rho = checkNumber('RMSProp', 'rho', rho, { min: 0, max: 1, maxExclusive: true });
   }
@@ -38,6 +39,6 @@ export class RMSProp extends Optimizer {
   }
 
   protected options(): Record<string, number> {
-    return { learningRate: this.learningRate, decay: this.decay, epsilon: this.epsilon, rho: this.rho };
+    return { epsilon: this.epsilon, rho: this.rho };
   }
 }

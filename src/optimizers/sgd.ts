@@ -1,4 +1,5 @@
 import { checkNumber, checkOptions } from '../core/validate.js';
+import { SCHEDULE_OPTIONS } from './learning-rate-schedule.js';
 import { Optimizer, type OptimizerOptions } from './optimizer.js';
 
 /** Options for {@link SGD}. */
@@ -15,7 +16,7 @@ export interface SGDOptions extends OptimizerOptions {
  * - without momentum: `w ← w − lr · g`
  * - with momentum μ, per-parameter velocity m (starts at 0): `m ← μ · m − lr · g`, then `w ← w + m`
  *
- * where lr is the decayed rate `learningRate / (1 + decay · iterations)`.
+ * where lr is the scheduled rate (`learningRate / (1 + decay · iterations)` by default; see {@link OptimizerOptions}).
  */
 export class SGD extends Optimizer {
   readonly name = 'SGD';
@@ -23,8 +24,8 @@ export class SGD extends Optimizer {
   protected readonly slotNames: readonly string[];
 
   constructor(options: SGDOptions = {}) {
-    const { learningRate = 1, decay = 0, momentum = 0 } = checkOptions('SGD', 'options', options, ['learningRate', 'decay', 'momentum']);
-    super('SGD', learningRate, decay);
+    const { momentum = 0 } = checkOptions('SGD', 'options', options, [...SCHEDULE_OPTIONS, 'momentum']);
+    super('SGD', options, 1);
     this.momentum = checkNumber('SGD', 'momentum', momentum, { min: 0, max: 1, maxExclusive: true });
     this.slotNames = momentum > 0 ? ['momentum'] : [];
   }
@@ -40,6 +41,6 @@ export class SGD extends Optimizer {
   }
 
   protected options(): Record<string, number> {
-    return { learningRate: this.learningRate, decay: this.decay, momentum: this.momentum };
+    return { momentum: this.momentum };
   }
 }

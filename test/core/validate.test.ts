@@ -65,7 +65,7 @@ describe('core/validate: one message format for every entry point', () => {
 describe('public constructors validate what plain JavaScript can pass (finding 8/9)', () => {
   it('optimizers: null options, unknown options and strings are errors, not defaults', () => {
     expect(() => new Adam(null as never)).toThrow(new TypeError('Adam: options must be an options object, got null'));
-    expect(() => new SGD({ lr: 0.1 } as never)).toThrow("SGD: unknown option 'lr' in options (known: learningRate, decay, momentum)");
+    expect(() => new SGD({ lr: 0.1 } as never)).toThrow("SGD: unknown option 'lr' in options (known: learningRate, decay, warmupSteps, cosineDecaySteps, minLearningRate, momentum)");
     expect(() => new RMSProp({ rho: '0.9' } as never)).toThrow("RMSProp: rho must be a number in [0, 1), got '0.9'");
     expect(() => new AdaGrad({ epsilon: null } as never)).toThrow('AdaGrad: epsilon must be a finite number > 0, got null');
   });
