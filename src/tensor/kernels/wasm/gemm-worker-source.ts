@@ -23,7 +23,7 @@
 export const GEMM_WORKER_SOURCE = `
 'use strict';
 const SLOT = 32, READY = 0, SEQ = 1, DONE = 2, CURRENT = 3, KIND = 4, ARGS = 5;
-const SPIN = 20000; // Atomics.load polls, about 100 µs
+const SPIN = 100000; // Atomics.load polls, about 0.5 ms: longer than the gaps between products in a training step
 function serve(data) {
   const gemm = new WebAssembly.Instance(data.module, { env: { memory: data.memory } }).exports.gemm;
   const adam = new WebAssembly.Instance(data.updatesModule, { env: { memory: data.memory } }).exports.adam;

@@ -1,3 +1,4 @@
+import { decodeBase64 } from './decode-base64.js';
 import { GEMM_WORKER_SOURCE } from './gemm-worker-source.js';
 import { MATMUL_SHARED_WASM_BASE64 } from './matmul-shared-bytes.js';
 
@@ -32,12 +33,7 @@ let sharedBytes: Uint8Array<ArrayBuffer> | null = null;
 
 /** The shared-memory build of matmul.wat, decoded once. */
 export function matmulSharedWasmBytes(): Uint8Array<ArrayBuffer> {
-  if (sharedBytes === null) {
-    const text = atob(MATMUL_SHARED_WASM_BASE64);
-    const bytes = new Uint8Array(text.length);
-    for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i);
-    sharedBytes = bytes;
-  }
+  sharedBytes ??= decodeBase64(MATMUL_SHARED_WASM_BASE64);
   return sharedBytes;
 }
 
@@ -54,7 +50,7 @@ interface NodeProcess {
 }
 
 /** How this runtime can start workers: Node worker_threads, browser Web Workers, or not at all. */
-function workerHost(): 'node' | 'web' | null {
+export function workerHost(): 'node' | 'web' | null {
   if (typeof SharedArrayBuffer !== 'function' || typeof Atomics !== 'object') return null;
   const proc = (globalThis as { process?: NodeProcess }).process;
   if (typeof proc?.getBuiltinModule === 'function' && proc.getBuiltinModule('node:worker_threads')) return 'node';
@@ -84,7 +80,7 @@ export function hardwareThreads(): number {
 }
 
 /** Whether this thread may block in Atomics.wait (not a browser's main thread). */
-function canBlock(): boolean {
+export function canBlock(): boolean {
   const g = globalThis as { window?: unknown; process?: unknown };
   return typeof g.process === 'object' || typeof g.window !== 'object';
 }

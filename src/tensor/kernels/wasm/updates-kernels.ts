@@ -1,7 +1,8 @@
+import { decodeBase64 } from './decode-base64.js';
 import { jsUpdates, type UpdateKernels } from '../updates.js';
 import { UPDATES_WASM_BASE64 } from './updates-bytes.js';
 
-import type { WasmArena } from './arena.js';
+import { ScratchBlock, type WasmArena } from './arena.js';
 import { UPDATES_SHARED_WASM_BASE64 } from './updates-shared-bytes.js';
 
 /*
@@ -18,25 +19,18 @@ interface UpdateExports {
   adam(w: number, g: number, m: number, c: number, n: number, b1: number, s1: number, b2: number, s2: number, lrm: number, cScale: number, eps: number): void;
 }
 
-function decode(base64: string): Uint8Array<ArrayBuffer> {
-  const text = atob(base64);
-  const bytes = new Uint8Array(text.length);
-  for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i);
-  return bytes;
-}
-
 let cachedBytes: Uint8Array<ArrayBuffer> | null = null;
 let cachedSharedBytes: Uint8Array<ArrayBuffer> | null = null;
 
 /** The compiled updates.wat (imported plain memory), decoded once. */
 export function updatesWasmBytes(): Uint8Array<ArrayBuffer> {
-  cachedBytes ??= decode(UPDATES_WASM_BASE64);
+  cachedBytes ??= decodeBase64(UPDATES_WASM_BASE64);
   return cachedBytes;
 }
 
 /** The compiled updates.wat (imported shared memory), decoded once. */
 export function updatesSharedWasmBytes(): Uint8Array<ArrayBuffer> {
-  cachedSharedBytes ??= decode(UPDATES_SHARED_WASM_BASE64);
+  cachedSharedBytes ??= decodeBase64(UPDATES_SHARED_WASM_BASE64);
   return cachedSharedBytes;
 }
 
@@ -53,9 +47,8 @@ export class WasmUpdates implements UpdateKernels {
    */
   threadedAdam: ((w: number, g: number, m: number, c: number, n: number, b1: number, s1: number, b2: number, s2: number, lrm: number, cScale: number, eps: number) => boolean) | null = null;
   private heap: Float32Array;
-  /** Scratch block for arrays that do not live in the memory, and its size in bytes. */
-  private scratch = -1;
-  private scratchBytes = 0;
+  /** Scratch for operands that do not live in the memory. */
+  private readonly scratch: ScratchBlock;
   /** Float offsets of the arrays of the current call (resident: their own; else in scratch). */
   private readonly offsets = [0, 0, 0, 0];
   /** Which arrays of the current call were copied into scratch (and must be copied back). */
@@ -63,6 +56,7 @@ export class WasmUpdates implements UpdateKernels {
 
   constructor(arena: WasmArena) {
     this.arena = arena;
+    this.scratch = new ScratchBlock(arena);
     const bytes = arena.shared ? updatesSharedWasmBytes() : updatesWasmBytes();
     const module = new WebAssembly.Module(bytes);
     this.module = module;
@@ -140,9 +134,9 @@ export class WasmUpdates implements UpdateKernels {
       this.copied[i] = !this.arena.owns(arrays[i]);
       if (this.copied[i]) copies++;
     }
-    if (copies > 0 && !this.ensureScratch(slot * copies * 4)) return null;
+    if (copies > 0 && !this.scratch.ensure(slot * copies * 4)) return null;
     const offsets = this.offsets;
-    let next = this.scratch >> 2;
+    let next = this.scratch.address >> 2;
     for (let i = 0; i < arrays.length; i++) {
       if (this.copied[i]) {
         offsets[i] = next;
@@ -176,12 +170,4 @@ export class WasmUpdates implements UpdateKernels {
     target.set(view);
   }
 
-  /** A scratch block of at least `bytes`. @returns false when the memory cannot hold it */
-  private ensureScratch(bytes: number): boolean {
-    if (bytes <= this.scratchBytes) return true;
-    if (this.scratch >= 0) this.arena.freeBlock(this.scratch, this.scratchBytes);
-    this.scratch = this.arena.allocBlock(bytes);
-    this.scratchBytes = this.scratch < 0 ? 0 : bytes;
-    return this.scratch >= 0;
-  }
 }
