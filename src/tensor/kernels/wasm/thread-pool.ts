@@ -193,10 +193,12 @@ export class GemmThreadPool {
 
   /**
    * Hands worker `i` an Adam update of `n` elements cut into chunks of `chunk` (a multiple of 4) that it
-   * takes from the shared counter. Addresses in bytes; see updates.wat for the scalars. Returns at once.
+   * takes from the shared counter. Addresses in bytes (backup 0: none); see updates.wat for the scalars.
+   * Returns at once.
    */
   startAdam(i: number, w: number, g: number, m: number, c: number, n: number, chunk: number,
-    b1: number, s1: number, b2: number, s2: number, lrm: number, cScale: number, eps: number): void {
+    b1: number, s1: number, b2: number, s2: number, lrm: number, cScale: number, eps: number,
+    bw: number, bm: number, bc: number): void {
     const ctrl = this.control;
     const f = this.floats;
     const at = i * SLOT + ARGS;
@@ -213,6 +215,9 @@ export class GemmThreadPool {
     f[at + 10] = lrm;
     f[at + 11] = cScale;
     f[at + 12] = eps;
+    ctrl[at + 13] = bw;
+    ctrl[at + 14] = bm;
+    ctrl[at + 15] = bc;
     ctrl[i * SLOT + KIND] = 1;
     this.publish(i);
   }

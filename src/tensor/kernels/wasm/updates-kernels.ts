@@ -16,7 +16,7 @@ interface UpdateExports {
   sgd(w: number, g: number, n: number, lr: number): void;
   sgdMomentum(w: number, g: number, m: number, n: number, mu: number, lr: number): void;
   scaledByCache(w: number, g: number, c: number, n: number, rho: number, sigma: number, lr: number, eps: number): void;
-  adam(w: number, g: number, m: number, c: number, n: number, b1: number, s1: number, b2: number, s2: number, lrm: number, cScale: number, eps: number): void;
+  adam(w: number, g: number, m: number, c: number, n: number, b1: number, s1: number, b2: number, s2: number, lrm: number, cScale: number, eps: number, bw: number, bm: number, bc: number): void;
 }
 
 let cachedBytes: Uint8Array<ArrayBuffer> | null = null;
@@ -45,7 +45,7 @@ export class WasmUpdates implements UpdateKernels {
    * Runs a big Adam update on the worker threads (set by the kernel set that owns the pool); returns
    * false when it did not (one thread, a small update), and the update then runs here.
    */
-  threadedAdam: ((w: number, g: number, m: number, c: number, n: number, b1: number, s1: number, b2: number, s2: number, lrm: number, cScale: number, eps: number) => boolean) | null = null;
+  threadedAdam: ((w: number, g: number, m: number, c: number, n: number, b1: number, s1: number, b2: number, s2: number, lrm: number, cScale: number, eps: number, bw: number, bm: number, bc: number) => boolean) | null = null;
   private heap: Float32Array;
   /** Scratch for operands that do not live in the memory. */
   private readonly scratch: ScratchBlock;
@@ -103,24 +103,37 @@ export class WasmUpdates implements UpdateKernels {
   readonly adam = (
     w: Float32Array, g: Float32Array, m: Float32Array, c: Float32Array,
     beta1: number, beta2: number, lrm: number, cScale: number, eps: number,
+    backup?: readonly [Float32Array, Float32Array, Float32Array],
   ): void => {
     const n = w.length;
+    // the backup is fused into the pass when all four arrays and the backup live in the memory
+    const arena = this.arena;
+    const fused = backup !== undefined && arena.owns(w) && arena.owns(m) && arena.owns(c) &&
+      arena.owns(backup[0]) && arena.owns(backup[1]) && arena.owns(backup[2]);
+    if (backup !== undefined && !fused) {
+      backup[0].set(w);
+      backup[1].set(m);
+      backup[2].set(c);
+    }
     const o = this.load(n, w, g, m, c);
     if (o === null) return jsUpdates.adam(w, g, m, c, beta1, beta2, lrm, cScale, eps);
     const [ow, og, om, oc] = o;
     const s1 = 1 - beta1;
     const s2 = 1 - beta2;
-    if (this.threadedAdam?.(ow * 4, og * 4, om * 4, oc * 4, n, beta1, s1, beta2, s2, lrm, cScale, eps) !== true) {
-      this.exports.adam(ow * 4, og * 4, om * 4, oc * 4, n, beta1, s1, beta2, s2, lrm, cScale, eps);
+    const bw = fused ? backup[0].byteOffset : 0;
+    const bm = fused ? backup[1].byteOffset : 0;
+    const bc = fused ? backup[2].byteOffset : 0;
+    if (this.threadedAdam?.(ow * 4, og * 4, om * 4, oc * 4, n, beta1, s1, beta2, s2, lrm, cScale, eps, bw, bm, bc) !== true) {
+      this.exports.adam(ow * 4, og * 4, om * 4, oc * 4, n, beta1, s1, beta2, s2, lrm, cScale, eps, bw, bm, bc);
     }
     this.store(0, w);
     this.store(2, m);
     this.store(3, c);
   };
 
-  /** Adam on `n` elements at byte addresses in the memory (one chunk of a threaded update). */
-  adamAt(w: number, g: number, m: number, c: number, n: number, b1: number, s1: number, b2: number, s2: number, lrm: number, cScale: number, eps: number): void {
-    this.exports.adam(w, g, m, c, n, b1, s1, b2, s2, lrm, cScale, eps);
+  /** Adam on `n` elements at byte addresses in the memory (one chunk of a threaded update; backup 0: none). */
+  adamAt(w: number, g: number, m: number, c: number, n: number, b1: number, s1: number, b2: number, s2: number, lrm: number, cScale: number, eps: number, bw: number, bm: number, bc: number): void {
+    this.exports.adam(w, g, m, c, n, b1, s1, b2, s2, lrm, cScale, eps, bw, bm, bc);
   }
 
   /**

@@ -355,6 +355,7 @@ export class WasmKernels implements MatmulKernels {
   private readonly adamThreaded = (
     w: number, g: number, m: number, c: number, n: number,
     b1: number, s1: number, b2: number, s2: number, lrm: number, cScale: number, eps: number,
+    bw: number, bm: number, bc: number,
   ): boolean => {
     if (this.threadCount < 2 || n < MIN_THREADED_UPDATE) return false;
     const pool = this.startPool();
@@ -363,14 +364,15 @@ export class WasmKernels implements MatmulKernels {
     let handed = 0;
     for (let i = 0; i < pool.workers; i++) {
       if (!pool.isReady(i)) continue;
-      pool.startAdam(i, w, g, m, c, n, chunk, b1, s1, b2, s2, lrm, cScale, eps);
+      pool.startAdam(i, w, g, m, c, n, chunk, b1, s1, b2, s2, lrm, cScale, eps, bw, bm, bc);
       handed |= 1 << i;
     }
     for (;;) {
       const start = pool.takeChunk() * chunk;
       if (start >= n) break;
       const o = start * 4;
-      this.updates.adamAt(w + o, g + o, m + o, c + o, Math.min(chunk, n - start), b1, s1, b2, s2, lrm, cScale, eps);
+      const backup = bw === 0 ? [0, 0, 0] : [bw + o, bm + o, bc + o];
+      this.updates.adamAt(w + o, g + o, m + o, c + o, Math.min(chunk, n - start), b1, s1, b2, s2, lrm, cScale, eps, backup[0], backup[1], backup[2]);
     }
     for (let i = 0; i < pool.workers; i++) {
       if ((handed & (1 << i)) === 0 || pool.wait(i)) continue;
