@@ -168,9 +168,11 @@ describe('playground in Chromium', () => {
     const numeric = (await inspector.getByTestId('inspector-numeric').evaluateAll((els) => els.map((e) => (e as HTMLElement).dataset.value))).map(Number);
 
     expect(Math.abs(expected)).toBeGreaterThan(1e-4);
-    // The worker's trainStep and this process computed the same float32 products.
-    expect(Math.abs(shown - expected)).toBeLessThanOrEqual(1e-6 * Math.abs(expected));
-    expect(Math.abs(exposed.replayed - expected)).toBeLessThanOrEqual(1e-6 * Math.abs(expected));
+    // The worker's trainStep and this process computed the same float32 products — to rounding, not bit for
+    // bit: Chromium runs the relaxed-SIMD kernels (fused multiply-adds), Node 20 the plain ones, and the
+    // difference (≲ k·u per product, k ≤ 64 here) grows through three layers of the backward pass.
+    expect(Math.abs(shown - expected)).toBeLessThanOrEqual(1e-5 * Math.abs(expected));
+    expect(Math.abs(exposed.replayed - expected)).toBeLessThanOrEqual(1e-5 * Math.abs(expected));
     // Central differences in float32 at two steps (a step can straddle a ReLU kink; both rarely do): the closer
     // agrees to ~1e-3 relative on a gradient this size.
     expect(numeric).toEqual(exposed.numeric);
