@@ -72,9 +72,12 @@ function handgradImpl(w: Workload, kernels: KernelName): Impl {
 
 /** handgrad on a WebAssembly kernel set of its own with one thread, to show what the threads bring. */
 function handgradSingleThreadImpl(w: Workload): Impl {
+  const kernels = new WasmKernels({ threads: 1 });
+  // built while its kernels are active, so its tensors live in their memory (used in place, not copied)
+  const previous = setKernels(kernels);
   const model: Sequential = handgradModel(w);
   const { x, y } = makeBatch(w);
-  const kernels = new WasmKernels({ threads: 1 });
+  setKernels(previous);
   return syncImpl('handgrad wasm 1T', async () => void setKernels(kernels), () => model.trainStep(x, y));
 }
 

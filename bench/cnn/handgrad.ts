@@ -75,7 +75,10 @@ export async function handgradTrainers(weights: CnnWeights, batch: { x: Float32A
   if (availableKernels().includes('wasm')) {
     // One thread, on a WebAssembly kernel set of its own: the figure issue 10's target is stated for.
     const kernels = new WasmKernels({ threads: 1 });
+    // built while its kernels are active, so its tensors live in their memory (used in place, not copied)
+    const previous = setKernels(kernels);
     const model = buildModel(weights);
+    setKernels(previous);
     trainers.splice(1, 0, {
       name: 'handgrad wasm 1T',
       async steps(n) {

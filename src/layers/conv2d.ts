@@ -2,6 +2,7 @@ import { randomFor } from '../core/random.js';
 import { checkEnum, checkInteger, checkOptions, checkSeed, invalid } from '../core/validate.js';
 import { convKernels, directConvFits, type DirectConvKernels } from '../tensor/kernels/conv-kernels.js';
 import { assertFinite, matmul, matmulTransA, matmulTransB } from '../tensor/ops.js';
+import { subview } from '../tensor/storage.js';
 import { Tensor, reuseOrAllocate } from '../tensor/tensor.js';
 import { viewOf } from '../tensor/view.js';
 import { windowGeometry, type Padding, type WindowGeometry } from '../tensor/window-geometry.js';
@@ -116,10 +117,10 @@ export class Conv2D implements Layer {
     this.augmentedGradients = new Tensor([fanIn + 1, filters]);
     const wd = this.augmentedWeights.data;
     const gd = this.augmentedGradients.data;
-    this.weights = new Tensor([kh, kw, inChannels, filters], wd.subarray(0, fanIn * filters));
-    this.biases = new Tensor([1, filters], wd.subarray(fanIn * filters));
-    this.dweights = new Tensor([kh, kw, inChannels, filters], gd.subarray(0, fanIn * filters));
-    this.dbiases = new Tensor([1, filters], gd.subarray(fanIn * filters));
+    this.weights = new Tensor([kh, kw, inChannels, filters], subview(wd, 0, fanIn * filters));
+    this.biases = new Tensor([1, filters], subview(wd, fanIn * filters));
+    this.dweights = new Tensor([kh, kw, inChannels, filters], subview(gd, 0, fanIn * filters));
+    this.dbiases = new Tensor([1, filters], subview(gd, fanIn * filters));
     this.weightMatrix = this.weights.reshape([fanIn, filters]);
     initializeWeights(options.initializer ?? 'glorot', this.weights.data, fanIn, kh * kw * filters, randomFor(options.seed));
   }

@@ -306,7 +306,14 @@ export class Sequential {
     if (this.undo.length !== params.length) this.undo = params.map((p) => new Float32Array(p.value.size));
     for (let i = 0; i < params.length; i++) this.undo[i].set(params[i].value.data);
     if (canRollBack) optimizer.checkpoint(params);
-    optimizer.step(params);
+    try {
+      optimizer.step(params);
+    } catch (err) {
+      // a step that fails part-way (e.g. a worker thread stopped) is undone like a non-finite one
+      for (let j = 0; j < params.length; j++) params[j].value.data.set(this.undo[j]);
+      if (canRollBack) optimizer.rollback(params);
+      throw err;
+    }
     for (let i = 0; i < params.length; i++) {
       const bad = firstNonFinite(params[i].value.data);
       if (bad < 0) continue;

@@ -3,6 +3,7 @@ import { referenceKernels } from './kernels/js-reference.js';
 import { jsKernels } from './kernels/js.js';
 import { float64TensorsActive } from './float64-scope.js';
 import { setStorageProvider } from './storage.js';
+import { retainView } from './kernels/wasm/arena.js';
 import { WasmKernels, wasmSimdSupported } from './kernels/wasm/wasm-kernels.js';
 
 /*
@@ -15,7 +16,7 @@ import { WasmKernels, wasmSimdSupported } from './kernels/wasm/wasm-kernels.js';
  */
 
 // Big tensors take their storage from the active kernel set (see storage.ts).
-setStorageProvider((floats) => getKernels().allocate?.(floats));
+setStorageProvider((floats) => getKernels().allocate?.(floats), retainView);
 
 /** The built-in kernel sets: `'wasm'` (WebAssembly SIMD f32x4) and `'js'` (cache-tiled plain JS). */
 export type KernelName = 'wasm' | 'js';

@@ -60,7 +60,12 @@ function describeShape(shape: readonly unknown[]): string {
 export class Tensor {
   /** The dimensions, outermost first, e.g. `[batch, height, width, channels]`. Frozen. */
   readonly shape: readonly number[];
-  /** The elements, row-major. Length is always the product of `shape`. */
+  /**
+   * The elements, row-major. Length is always the product of `shape`. Big tensors (4096+ elements) live in
+   * the WebAssembly kernels' shared memory where there is one (Node), so products use them in place; their
+   * storage is reused once this array is garbage-collected — keep the tensor or `data` itself, not only a
+   * `data.subarray(…)`, while you read it.
+   */
   readonly data: Float32Array;
 
   /**

@@ -113,3 +113,53 @@ describe.skipIf(!wasmSimdSupported() || !threadsSupported())('threaded WebAssemb
     expect(Number.isFinite(result.loss)).toBe(true);
   });
 });
+
+describe.skipIf(!wasmSimdSupported() || !threadsSupported())('a worker that stops', () => {
+  it('takes no more chunks: products stay correct and finish on the main thread', async () => {
+    const k = new WasmKernels({ threads: 2 });
+    const single = new WasmKernels({ threads: 1 });
+    await whenWorkersReady(k);
+    // stop the worker from outside, as a host tearing threads down would
+    const pool = (k as unknown as { pool: { handles: { terminate(): Promise<number> }[] } }).pool;
+    await pool.handles[0].terminate();
+    for (let i = 0; i < 100 && k.readyWorkers > 0; i++) await new Promise((r) => setTimeout(r, 10));
+    expect(k.readyWorkers).toBe(0);
+    const rng = new Random(3);
+    const a = randomArray(200 * 300, rng);
+    const b = randomArray(300 * 250, rng);
+    const expected = new Float32Array(200 * 250);
+    const out = new Float32Array(200 * 250);
+    single.matmul(a, b, expected, 200, 300, 250);
+    k.matmul(a, b, out, 200, 300, 250);
+    expect(Array.from(out)).toEqual(Array.from(expected));
+    k.dispose();
+  });
+});
+
+describe.skipIf(!wasmSimdSupported() || !threadsSupported())('threaded optimizer updates', () => {
+  it('Adam on two threads is bit-identical to one thread, for sizes around the chunking', async () => {
+    const two = new WasmKernels({ threads: 2 });
+    const one = new WasmKernels({ threads: 1 });
+    await whenWorkersReady(two);
+    for (const n of [65536, 65537, 100003, 300000]) {
+      const state = (k: WasmKernels, seed: number) => {
+        const arrays = [0, 1, 2, 3].map(() => k.allocate(n) as Float32Array);
+        const rng = new Random(seed);
+        arrays.forEach((a, i) => rng.fillUniform(a, i === 3 ? 0 : -1, 1)); // the cache (last) is ≥ 0
+        return arrays;
+      };
+      const [w1, g1, m1, c1] = state(one, n);
+      const [w2, g2, m2, c2] = state(two, n);
+      for (let step = 1; step <= 3; step++) {
+        one.updates.adam(w1, g1, m1, c1, 0.9, 0.999, 0.01 / (1 - 0.9 ** step), 1 / (1 - 0.999 ** step), 1e-7);
+        two.updates.adam(w2, g2, m2, c2, 0.9, 0.999, 0.01 / (1 - 0.9 ** step), 1 / (1 - 0.999 ** step), 1e-7);
+      }
+      for (const [a, b, what] of [[w1, w2, 'w'], [m1, m2, 'm'], [c1, c2, 'c']] as const) {
+        let differing = 0;
+        for (let i = 0; i < n; i++) if (!Object.is(a[i], b[i])) differing++;
+        expect(differing, `n=${n}: ${what} elements differing`).toBe(0);
+      }
+    }
+    two.dispose();
+  });
+});

@@ -9,8 +9,9 @@
  * SharedArrayBuffer over the same bytes, and views on the old one stay valid for ever.
  *
  * Allocation: blocks of power-of-two sizes (16 KiB up), a free list per size, and a bump pointer that
- * grows the memory. A tensor's block comes back to its free list when the engine collects the
- * Float32Array viewing it (FinalizationRegistry), and is zero-filled when handed out again.
+ * grows the memory. A tensor's block comes back to its free list when the engine has collected every
+ * Float32Array viewing it (FinalizationRegistry: the one handed out, and any subarray registered with
+ * `retainView`), and is zero-filled when handed out again.
  */
 
 const PAGE_BYTES = 65536;
@@ -32,6 +33,20 @@ export interface LinearMemory {
   grow(pages: number): number;
 }
 
+/** Which arena and block a resident view (or a view derived from one with {@link retainView}) belongs to. */
+const blockOf = new WeakMap<Float32Array, { arena: WasmArena; address: number }>();
+
+/**
+ * Makes `child` (a subarray of `parent`) keep `parent`'s block alive: the block is reused only once every
+ * view registered on it has been collected. For views the library keeps on their own (Conv2D's weights and
+ * biases are two views of one buffer); a no-op when `parent` is not resident.
+ */
+export function retainView(parent: Float32Array, child: Float32Array): void {
+  const owner = blockOf.get(parent);
+  if (owner === undefined || child === parent) return;
+  owner.arena.retain(owner.address, child);
+}
+
 /** Block allocator over one WebAssembly.Memory (addresses in bytes, every block 16-byte aligned). */
 export class WasmArena {
   readonly memory: LinearMemory;
@@ -43,8 +58,8 @@ export class WasmArena {
   /** First byte never handed out. */
   private top: number;
   private readonly free: number[][] = [];
-  /** Tensor blocks that are in use, by address: their size class (for `release`). */
-  private readonly live = new Map<number, number>();
+  /** Tensor blocks that are in use, by address: their size class and how many live views hold them. */
+  private readonly live = new Map<number, { cls: number; views: number }>();
   private readonly registry: FinalizationRegistry<number>;
   /** Every buffer object the memory has had (one per grow), to recognise views on it. */
   private readonly buffers = new WeakSet<ArrayBufferLike>();
@@ -121,9 +136,19 @@ export class WasmArena {
     }
     const view = new Float32Array(this.memory.buffer, address, floats);
     if (reused) view.fill(0);
-    this.live.set(address, cls);
+    this.live.set(address, { cls, views: 1 });
     this.registry.register(view, address);
+    blockOf.set(view, { arena: this, address });
     return view;
+  }
+
+  /** One more view holding the tensor block at `address` (see {@link retainView}). */
+  retain(address: number, view: Float32Array): void {
+    const block = this.live.get(address);
+    if (block === undefined) return;
+    block.views++;
+    this.registry.register(view, address);
+    blockOf.set(view, { arena: this, address });
   }
 
   /** True when `array` views this memory (its data can be used in place by the kernels). */
@@ -131,12 +156,12 @@ export class WasmArena {
     return this.buffers.has(array.buffer);
   }
 
-  /** Puts a collected tensor's block back on its free list. */
+  /** A view of a tensor block was collected: the block goes back on its free list with the last one. */
   private release(address: number): void {
-    const cls = this.live.get(address);
-    if (cls === undefined) return;
+    const block = this.live.get(address);
+    if (block === undefined || --block.views > 0) return;
     this.live.delete(address);
-    (this.free[cls] ??= []).push(address);
+    (this.free[block.cls] ??= []).push(address);
   }
 
   /**

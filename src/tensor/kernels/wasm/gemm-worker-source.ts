@@ -11,19 +11,24 @@
  *   [DONE]    the worker writes the sequence number it finished and notifies;
  *   [CURRENT] the chunk the worker is computing, −1 between chunks (lets the main thread redo it if the
  *             worker dies mid-chunk);
- *   [ARGS…]   the product: a, sai, sap, b, sbp, sbj, c, m, k, n, work, byRows, chunk.
- * A job is a product cut into chunks of `chunk` rows (byRows) or columns of C. Every thread — the main one
+ *   [KIND]    0: a matrix product, 1: an Adam update;
+ *   [ARGS…]   a product: a, sai, sap, b, sbp, sbj, c, m, k, n, work, byRows, chunk;
+ *             an Adam update: w, g, m, c, n, chunk, then as float32 bits b1, s1, b2, s2, lrm, cscale, eps.
+ * A product is cut into chunks of `chunk` rows (byRows) or columns of C; an update into chunks of
+ * `chunk` elements (a multiple of 4, so each runs the same vector code as one call over all would). Every thread — the main one
  * too — takes the next chunk from the shared counter (Atomics.add) until none is left, so a thread that
  * is descheduled holds up at most one chunk. A chunk's elements are summed by the same code in the same
  * order whoever computes it: results do not depend on the thread count or on who took which chunk.
  */
 export const GEMM_WORKER_SOURCE = `
 'use strict';
-const SLOT = 32, READY = 0, SEQ = 1, DONE = 2, CURRENT = 3, ARGS = 4;
+const SLOT = 32, READY = 0, SEQ = 1, DONE = 2, CURRENT = 3, KIND = 4, ARGS = 5;
 const SPIN = 20000; // Atomics.load polls, about 100 µs
 function serve(data) {
   const gemm = new WebAssembly.Instance(data.module, { env: { memory: data.memory } }).exports.gemm;
+  const adam = new WebAssembly.Instance(data.updatesModule, { env: { memory: data.memory } }).exports.adam;
   const ctrl = new Int32Array(data.control);
+  const floats = new Float32Array(data.control);
   const counter = data.counter;
   const base = data.index * SLOT;
   const x = base + ARGS;
@@ -39,19 +44,34 @@ function serve(data) {
     if (seq < 0) return;
     if (seq === seen) continue;
     seen = seq;
-    const a = ctrl[x], sai = ctrl[x + 1], sap = ctrl[x + 2], b = ctrl[x + 3], sbp = ctrl[x + 4], sbj = ctrl[x + 5];
-    const c = ctrl[x + 6], m = ctrl[x + 7], k = ctrl[x + 8], n = ctrl[x + 9], work = ctrl[x + 10];
-    const byRows = ctrl[x + 11] === 1, chunk = ctrl[x + 12];
-    const extent = byRows ? m : n;
-    for (;;) {
-      const i = Atomics.add(ctrl, counter, 1);
-      const start = i * chunk;
-      if (start >= extent) break;
-      Atomics.store(ctrl, base + CURRENT, i);
-      const len = Math.min(chunk, extent - start);
-      if (byRows) gemm(a + start * sai * 4, sai, sap, b, sbp, sbj, c + start * n * 4, n, len, k, n, work);
-      else gemm(a, sai, sap, b + start * sbj * 4, sbp, sbj, c + start * 4, n, m, k, len, work);
-      Atomics.store(ctrl, base + CURRENT, -1);
+    if (ctrl[base + KIND] === 1) {
+      const w = ctrl[x], g = ctrl[x + 1], m = ctrl[x + 2], c = ctrl[x + 3], n = ctrl[x + 4], chunk = ctrl[x + 5];
+      const b1 = floats[x + 6], s1 = floats[x + 7], b2 = floats[x + 8], s2 = floats[x + 9];
+      const lrm = floats[x + 10], cs = floats[x + 11], eps = floats[x + 12];
+      for (;;) {
+        const i = Atomics.add(ctrl, counter, 1);
+        const start = i * chunk;
+        if (start >= n) break;
+        Atomics.store(ctrl, base + CURRENT, i);
+        const o = start * 4;
+        adam(w + o, g + o, m + o, c + o, Math.min(chunk, n - start), b1, s1, b2, s2, lrm, cs, eps);
+        Atomics.store(ctrl, base + CURRENT, -1);
+      }
+    } else {
+      const a = ctrl[x], sai = ctrl[x + 1], sap = ctrl[x + 2], b = ctrl[x + 3], sbp = ctrl[x + 4], sbj = ctrl[x + 5];
+      const c = ctrl[x + 6], m = ctrl[x + 7], k = ctrl[x + 8], n = ctrl[x + 9], work = ctrl[x + 10];
+      const byRows = ctrl[x + 11] === 1, chunk = ctrl[x + 12];
+      const extent = byRows ? m : n;
+      for (;;) {
+        const i = Atomics.add(ctrl, counter, 1);
+        const start = i * chunk;
+        if (start >= extent) break;
+        Atomics.store(ctrl, base + CURRENT, i);
+        const len = Math.min(chunk, extent - start);
+        if (byRows) gemm(a + start * sai * 4, sai, sap, b, sbp, sbj, c + start * n * 4, n, len, k, n, work);
+        else gemm(a, sai, sap, b + start * sbj * 4, sbp, sbj, c + start * 4, n, m, k, len, work);
+        Atomics.store(ctrl, base + CURRENT, -1);
+      }
     }
     Atomics.store(ctrl, base + DONE, seq);
     Atomics.notify(ctrl, base + DONE);

@@ -22,7 +22,8 @@ const READY = 0;
 const SEQ = 1;
 const DONE = 2;
 const CURRENT = 3;
-const ARGS = 4;
+const KIND = 4;
+const ARGS = 5;
 
 /** Pages of the shared memory: it is created with this maximum (address space only, not committed). */
 export const SHARED_MAX_PAGES = 32768;
@@ -43,7 +44,7 @@ export function matmulSharedWasmBytes(): Uint8Array<ArrayBuffer> {
 interface NodeWorker {
   unref(): void;
   terminate(): Promise<number>;
-  on(event: 'error', listener: (err: Error) => void): void;
+  on(event: 'error' | 'exit', listener: (arg: unknown) => void): void;
 }
 interface NodeWorkerThreads {
   Worker: new (source: string, options: { eval: true; workerData: unknown }) => NodeWorker;
@@ -105,21 +106,30 @@ export class GemmThreadPool {
    * @param memory - the shared `WebAssembly.Memory` it runs on (typed loosely so the published .d.ts
    *   needs no DOM or Node types)
    */
-  constructor(module: object, memory: object, workers: number) {
+  /** Float32 view of `control`, for an update's scalar arguments. */
+  private readonly floats: Float32Array;
+
+  /**
+   * @param updatesModule - the compiled shared-memory updates module (optimizer rules), same memory
+   */
+  constructor(module: object, memory: object, workers: number, updatesModule: object) {
     this.workers = workers;
     // one block of slots per worker, then the chunk counter every thread takes chunks from
     this.counter = SLOT * workers;
     this.control = new Int32Array(new SharedArrayBuffer(4 * (SLOT * workers + 1)));
+    this.floats = new Float32Array(this.control.buffer);
     this.seqs = new Int32Array(workers);
     const host = workerHost();
     for (let i = 0; i < workers; i++) {
-      const data = { module, memory, control: this.control.buffer, counter: this.counter, index: i };
+      const data = { module, updatesModule, memory, control: this.control.buffer, counter: this.counter, index: i };
       if (host === 'node') {
         const proc = (globalThis as { process?: NodeProcess }).process as NodeProcess;
         const { Worker } = proc.getBuiltinModule!('node:worker_threads') as NodeWorkerThreads;
         const worker = new Worker(GEMM_WORKER_SOURCE, { eval: true, workerData: data });
         worker.unref(); // never keep the process alive
-        worker.on('error', () => this.markDead(i)); // e.g. terminated: its share falls back to the main thread
+        // a worker that crashes or exits takes no more chunks; the main thread does them
+        worker.on('error', () => this.markDead(i));
+        worker.on('exit', () => this.markDead(i));
         this.handles.push(worker);
       } else if (host === 'web') {
         const g = globalThis as unknown as {
@@ -181,6 +191,39 @@ export class GemmThreadPool {
     ctrl[at + 10] = work;
     ctrl[at + 11] = byRows ? 1 : 0;
     ctrl[at + 12] = chunk;
+    ctrl[i * SLOT + KIND] = 0;
+    this.publish(i);
+  }
+
+  /**
+   * Hands worker `i` an Adam update of `n` elements cut into chunks of `chunk` (a multiple of 4) that it
+   * takes from the shared counter. Addresses in bytes; see updates.wat for the scalars. Returns at once.
+   */
+  startAdam(i: number, w: number, g: number, m: number, c: number, n: number, chunk: number,
+    b1: number, s1: number, b2: number, s2: number, lrm: number, cScale: number, eps: number): void {
+    const ctrl = this.control;
+    const f = this.floats;
+    const at = i * SLOT + ARGS;
+    ctrl[at] = w;
+    ctrl[at + 1] = g;
+    ctrl[at + 2] = m;
+    ctrl[at + 3] = c;
+    ctrl[at + 4] = n;
+    ctrl[at + 5] = chunk;
+    f[at + 6] = b1;
+    f[at + 7] = s1;
+    f[at + 8] = b2;
+    f[at + 9] = s2;
+    f[at + 10] = lrm;
+    f[at + 11] = cScale;
+    f[at + 12] = eps;
+    ctrl[i * SLOT + KIND] = 1;
+    this.publish(i);
+  }
+
+  /** Starts the job written into worker `i`'s slots. */
+  private publish(i: number): void {
+    const ctrl = this.control;
     const seq = (this.seqs[i] = (this.seqs[i] % 0x3fffffff) + 1);
     Atomics.store(ctrl, i * SLOT + SEQ, seq); // the store publishes the arguments written before it
     Atomics.notify(ctrl, i * SLOT + SEQ);

@@ -43,8 +43,15 @@ export function updatesSharedWasmBytes(): Uint8Array<ArrayBuffer> {
 /** The optimizer update rules on WebAssembly SIMD, in the memory of a {@link WasmArena}. */
 export class WasmUpdates implements UpdateKernels {
   readonly name = 'wasm';
+  /** The compiled module (typed loosely: the published .d.ts needs no WebAssembly types); worker threads instantiate it too. */
+  readonly module: object;
   private readonly exports: UpdateExports;
   private readonly arena: WasmArena;
+  /**
+   * Runs a big Adam update on the worker threads (set by the kernel set that owns the pool); returns
+   * false when it did not (one thread, a small update), and the update then runs here.
+   */
+  threadedAdam: ((w: number, g: number, m: number, c: number, n: number, b1: number, s1: number, b2: number, s2: number, lrm: number, cScale: number, eps: number) => boolean) | null = null;
   private heap: Float32Array;
   /** Scratch block for arrays that do not live in the memory, and its size in bytes. */
   private scratch = -1;
@@ -57,7 +64,9 @@ export class WasmUpdates implements UpdateKernels {
   constructor(arena: WasmArena) {
     this.arena = arena;
     const bytes = arena.shared ? updatesSharedWasmBytes() : updatesWasmBytes();
-    this.exports = new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { memory: arena.memory as WebAssembly.Memory } })
+    const module = new WebAssembly.Module(bytes);
+    this.module = module;
+    this.exports = new WebAssembly.Instance(module, { env: { memory: arena.memory as WebAssembly.Memory } })
       .exports as unknown as UpdateExports;
     this.heap = new Float32Array(arena.memory.buffer);
     arena.addGrowListener(() => {
@@ -105,11 +114,20 @@ export class WasmUpdates implements UpdateKernels {
     const o = this.load(n, w, g, m, c);
     if (o === null) return jsUpdates.adam(w, g, m, c, beta1, beta2, lrm, cScale, eps);
     const [ow, og, om, oc] = o;
-    this.exports.adam(ow * 4, og * 4, om * 4, oc * 4, n, beta1, 1 - beta1, beta2, 1 - beta2, lrm, cScale, eps);
+    const s1 = 1 - beta1;
+    const s2 = 1 - beta2;
+    if (this.threadedAdam?.(ow * 4, og * 4, om * 4, oc * 4, n, beta1, s1, beta2, s2, lrm, cScale, eps) !== true) {
+      this.exports.adam(ow * 4, og * 4, om * 4, oc * 4, n, beta1, s1, beta2, s2, lrm, cScale, eps);
+    }
     this.store(0, w);
     this.store(2, m);
     this.store(3, c);
   };
+
+  /** Adam on `n` elements at byte addresses in the memory (one chunk of a threaded update). */
+  adamAt(w: number, g: number, m: number, c: number, n: number, b1: number, s1: number, b2: number, s2: number, lrm: number, cScale: number, eps: number): void {
+    this.exports.adam(w, g, m, c, n, b1, s1, b2, s2, lrm, cScale, eps);
+  }
 
   /**
    * Offsets (in floats) of the arrays: their own when resident, else 16-byte aligned slots of scratch;

@@ -36,8 +36,17 @@ interface MatmulExports {
   gemvRow(a: number, sap: number, b: number, sbp: number, c: number, k: number, n: number): void;
 }
 
-/** Chunks per thread a threaded product is cut into (more balance the load, each costs one more packing). */
-const CHUNKS_PER_THREAD = 3;
+/**
+ * Chunks per thread a threaded product is cut into, and the fewest rows or columns a chunk has. More
+ * chunks balance the load on a busy machine, but each chunk packs its whole share of the other operand
+ * again (a chunk of r rows re-packs all k·n of B: about 2–4/r of the chunk's arithmetic).
+ */
+const CHUNKS_PER_THREAD = 2;
+const MIN_CHUNK = 64;
+
+/** Optimizer updates with fewer elements stay on one thread; an update chunk has at least this many (multiples of 4). */
+const MIN_THREADED_UPDATE = 1 << 16;
+const MIN_UPDATE_CHUNK = 1 << 14;
 
 /** Products with fewer multiply-adds than this stay on one thread (handing out a share costs ~10–50 µs). */
 const MIN_THREADED_MACS = 1 << 20;
@@ -164,6 +173,7 @@ export class WasmKernels implements MatmulKernels {
     const module = this.sharedModule ?? new WebAssembly.Module(this.relaxed ? (relaxedBytes as Uint8Array<ArrayBuffer>) : matmulWasmBytes());
     this.exports = new WebAssembly.Instance(module, { env: { memory: this.memory } }).exports as unknown as MatmulExports;
     this.updates = new WasmUpdates(this.arena);
+    if (this.sharedModule !== null) this.updates.threadedAdam = this.adamThreaded;
     this.elementwise = new WasmElementwise(this.arena);
     this.workBytes = this.exports.workBytes();
     this.heap = new Float32Array(this.memory.buffer);
@@ -308,8 +318,8 @@ export class WasmKernels implements MatmulKernels {
   }
 
   /**
-   * C = A·B cut into chunks of whole rows (when m ≥ n) or columns of C, about CHUNKS_PER_THREAD per
-   * thread: the calling thread and every ready worker take chunks from a shared counter until none is left,
+   * C = A·B cut into chunks of whole rows (when m ≥ n) or columns of C, CHUNKS_PER_THREAD per thread
+   * (at least MIN_CHUNK wide): the calling thread and every ready worker take chunks from a shared counter until none is left,
    * so a thread that is slow or descheduled (a busy machine) holds up at most one chunk. A worker that is
    * not ready (still starting) simply takes none; one that stops mid-chunk has that chunk redone here.
    * Arguments as `gemm`'s, in bytes and elements.
@@ -318,12 +328,11 @@ export class WasmKernels implements MatmulKernels {
     a: number, sai: number, sap: number, b: number, sbp: number, sbj: number, c: number,
     m: number, k: number, n: number,
   ): void {
-    this.pool ??= new GemmThreadPool(this.sharedModule as WebAssembly.Module, this.memory, this.threadCount - 1);
-    const pool = this.pool;
+    const pool = this.startPool();
     const byRows = m >= n;
     const extent = byRows ? m : n;
     const unit = byRows ? 4 : 8; // whole micro-tiles per chunk
-    const chunk = Math.max(unit, Math.ceil(extent / (this.threadCount * CHUNKS_PER_THREAD) / unit) * unit);
+    const chunk = Math.max(MIN_CHUNK, Math.ceil(extent / (this.threadCount * CHUNKS_PER_THREAD) / unit) * unit);
     const work = this.workAreas;
     const gemm = this.exports.gemm;
     pool.resetChunks();
@@ -347,6 +356,48 @@ export class WasmKernels implements MatmulKernels {
       if (start < extent) this.gemmBlock(gemm, byRows, start, Math.min(chunk, extent - start), a, sai, sap, b, sbp, sbj, c, m, k, n);
     }
   }
+
+  /** The worker pool (started on first use). */
+  private startPool(): GemmThreadPool {
+    this.pool ??= new GemmThreadPool(this.sharedModule as WebAssembly.Module, this.memory, this.threadCount - 1, this.updates.module);
+    return this.pool;
+  }
+
+  /**
+   * An Adam update of `n` resident elements split across the threads in chunks of whole vectors, taken
+   * from the shared counter like a product's (each element's formula is the same whichever thread runs
+   * it: bit-identical). Returns false, doing nothing, for one thread or a small update.
+   */
+  private readonly adamThreaded = (
+    w: number, g: number, m: number, c: number, n: number,
+    b1: number, s1: number, b2: number, s2: number, lrm: number, cScale: number, eps: number,
+  ): boolean => {
+    if (this.threadCount < 2 || n < MIN_THREADED_UPDATE) return false;
+    const pool = this.startPool();
+    const chunk = Math.max(MIN_UPDATE_CHUNK, Math.ceil(n / (this.threadCount * CHUNKS_PER_THREAD) / 4) * 4);
+    pool.resetChunks();
+    let handed = 0;
+    for (let i = 0; i < pool.workers; i++) {
+      if (!pool.isReady(i)) continue;
+      pool.startAdam(i, w, g, m, c, n, chunk, b1, s1, b2, s2, lrm, cScale, eps);
+      handed |= 1 << i;
+    }
+    for (;;) {
+      const start = pool.takeChunk() * chunk;
+      if (start >= n) break;
+      const o = start * 4;
+      this.updates.adamAt(w + o, g + o, m + o, c + o, Math.min(chunk, n - start), b1, s1, b2, s2, lrm, cScale, eps);
+    }
+    for (let i = 0; i < pool.workers; i++) {
+      if ((handed & (1 << i)) === 0 || pool.wait(i)) continue;
+      // The worker stopped (terminated from outside) mid-chunk: an in-place update cannot be redone
+      // exactly, so say so — Sequential undoes a step whose update throws.
+      if (pool.currentChunk(i) >= 0) {
+        throw new Error(`Adam update: worker thread ${i + 1} stopped in the middle of its share of ${n} elements; this update is incomplete`);
+      }
+    }
+    return true;
+  };
 
   /** One block of rows or columns of C on the calling thread (work area 0). */
   private gemmBlock(
