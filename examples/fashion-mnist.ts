@@ -5,7 +5,7 @@
  *
  *   [n, 28, 28, 1] → Conv 3×3×32 → ReLU → MaxPool 2 → Conv 3×3×64 → ReLU → MaxPool 2 → Flatten
  *   → Dense 128 → ReLU → Dense 10 → Softmax   (with BatchNormalization after each conv; --no-batch-norm drops
- *   it; and Dropout before each Dense, --dropout 0 drops it)
+ *   it; --dropout <rate> adds Dropout before each Dense)
  *
  * Adam with a learning-rate warm-up and a cosine decay to 0 at the last update (`--schedule`), mini-batches,
  * progress per batch; at the end the accuracy on the 10 000 test images
@@ -68,7 +68,7 @@ async function main(): Promise<void> {
       .option('--warmup <epochs>', 'linear learning-rate warm-up over this many epochs (a fraction is fine)', nonNegativeNumber, 0.3)
       .option('--decay <d>', 'decay per update for --schedule inverse-time', nonNegativeNumber, 5e-4)
       .option('--no-batch-norm', 'leave out the BatchNormalization after each convolution')
-      .option('--dropout <rate>', 'Dropout rate before each Dense layer (0: none)', dropoutRate, 0.25)
+      .option('--dropout <rate>', 'Dropout rate before each Dense layer (0: none)', dropoutRate, 0)
       .option('--limit <n>', 'train on the first n training images only', positiveInteger)
       .option('--test-limit <n>', 'evaluate on the first n test images only', positiveInteger)
       .option('--seed <n>', 'seed for weights and shuffling', integer, 0)

@@ -20,8 +20,8 @@ export const CLASS_NAMES = ['T-shirt/top', 'Trouser', 'Pullover', 'Dress', 'Coat
 
 /**
  * The example's network, for 28×28×1 images: two conv blocks (optionally batch-normalised) and a dense head,
- * with Dropout(`dropout`) before each Dense layer when `dropout` > 0 (after 5 epochs without it the network
- * is ~4 points better on the training images than on the test images).
+ * with Dropout(`dropout`) before each Dense layer when `dropout` > 0 (off by default: 0.25 cost 0.3–0.8 points
+ * of test accuracy after 5 epochs, though without it the training images score ~4 points better than the test ones).
  */
 export function fashionCnn(options: { seed: number; batchNorm: boolean; dropout?: number }): Sequential {
   const { seed, batchNorm, dropout = 0 } = options;
