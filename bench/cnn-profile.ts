@@ -14,12 +14,13 @@ const opts = new Command()
   .option('--threads <n>', 'threads for the wasm kernels', '1')
   .option('--steps <n>', 'timed steps', '40')
   .option('--kernels <name>', 'kernel set', 'wasm')
+  .option('--separate-relu', 'ReLU layers after the convolutions instead of their fused activation', false)
   .parse()
-  .opts<{ threads: string; steps: string; kernels: 'wasm' | 'js' }>();
+  .opts<{ threads: string; steps: string; kernels: 'wasm' | 'js'; separateRelu: boolean }>();
 
 useKernels(opts.kernels);
 setThreads(Number(opts.threads));
-const layers = buildCnnLayers(cnnInitialWeights());
+const layers = buildCnnLayers(cnnInitialWeights(), !opts.separateRelu);
 const times = new Map<string, number[]>();
 let current = new Map<string, number>();
 

@@ -34,6 +34,17 @@ for (const s of only) {
   }
 }
 
+/** Fields of AllResults each section writes. */
+const SECTION_FIELDS: Record<(typeof SECTIONS)[number], (keyof AllResults)[]> = {
+  train: ['train', 'trainNotes'],
+  predict: ['predict'],
+  cnn: ['cnn'],
+  matmul: ['matmul'],
+  layers: ['layers'],
+  scaling: ['scaling'],
+  rss: ['rss'],
+};
+
 const quick = opts.quick;
 output.dir = new URL(quick ? './results/quick/' : './results/', import.meta.url).pathname;
 mkdirSync(output.dir, { recursive: true });
@@ -79,40 +90,44 @@ all.seconds = (performance.now() - started) / 1000;
 all.machine.loadAverage = machineInfo().loadAverage;
 const measured = { date: all.machine.date, loadAverage: all.machine.loadAverage };
 all.measured = Object.fromEntries(only.map((s) => [s, measured]));
-mergeEarlierSections(all, join(output.dir, 'results.json'));
+const kept = mergeEarlierSections(all, join(output.dir, 'results.json'));
 
-const { markdown, missed } = renderMarkdown(all);
+// A kept section saved by an older bench, in a shape this report no longer renders, is dropped alone.
+for (const section of kept) {
+  const alone = { machine: all.machine, mode: all.mode, seconds: all.seconds } as AllResults;
+  for (const f of SECTION_FIELDS[section]) (alone as unknown as Record<string, unknown>)[f] = (all as unknown as Record<string, unknown>)[f];
+  try {
+    renderMarkdown(alone);
+  } catch (err) {
+    console.log(`bench: the saved '${section}' section could not be rendered (${(err as Error).message}); it is left out`);
+    for (const f of SECTION_FIELDS[section]) delete (all as unknown as Record<string, unknown>)[f];
+    delete all.measured?.[section];
+  }
+}
+const rendered = renderMarkdown(all);
+const { markdown, missed } = rendered;
 writeFileSync(join(output.dir, 'results.json'), JSON.stringify(all, null, 2) + '\n');
 writeFileSync(join(output.dir, 'RESULTS.md'), markdown);
 console.log('\n' + markdown);
 console.log(`\nSaved ${join(output.dir, 'results.json')} and RESULTS.md (${all.seconds.toFixed(0)} s).`);
 if (missed.length > 0) console.log(`Targets missed in this run: ${missed.length} (see above).`);
 
-/** Fields of AllResults each section writes. */
-const SECTION_FIELDS: Record<(typeof SECTIONS)[number], (keyof AllResults)[]> = {
-  train: ['train', 'trainNotes'],
-  predict: ['predict'],
-  cnn: ['cnn'],
-  matmul: ['matmul'],
-  layers: ['layers'],
-  scaling: ['scaling'],
-  rss: ['rss'],
-};
-
 /**
  * A partial run (`--only`) keeps the sections it did not run from the saved results of the same mode, so
  * `--only cnn` no longer drops the training, inference and matmul tables; each kept section keeps the date
- * and load it was measured at (older files without that record say 'earlier run').
+ * and load it was measured at (for files older than that record, the file's own date and load). A kept
+ * section that an older bench saved in a shape this report cannot render is left out, with a line saying so.
  */
-function mergeEarlierSections(all: AllResults, path: string): void {
-  if (!existsSync(path)) return;
+function mergeEarlierSections(all: AllResults, path: string): (typeof SECTIONS)[number][] {
+  const kept: (typeof SECTIONS)[number][] = [];
+  if (!existsSync(path)) return kept;
   let earlier: AllResults;
   try {
     earlier = JSON.parse(readFileSync(path, 'utf8')) as AllResults;
   } catch {
-    return; // unreadable: this run's sections alone
+    return kept; // unreadable: this run's sections alone
   }
-  if (earlier.mode !== all.mode) return;
+  if (earlier.mode !== all.mode) return kept;
   const target = all as unknown as Record<string, unknown>;
   const source = earlier as unknown as Record<string, unknown>;
   for (const section of SECTIONS) {
@@ -122,5 +137,7 @@ function mergeEarlierSections(all: AllResults, path: string): void {
     for (const f of fields) if (source[f] !== undefined) target[f] = source[f];
     all.measured ??= {};
     all.measured[section] = earlier.measured?.[section] ?? { date: earlier.machine.date, loadAverage: earlier.machine.loadAverage };
+    kept.push(section);
   }
+  return kept;
 }

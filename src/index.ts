@@ -31,7 +31,7 @@ export { Tanh } from './layers/tanh.js';
 export { LeakyReLU, type LeakyReLUOptions } from './layers/leaky-relu.js';
 export { Linear } from './layers/linear.js';
 export { Dropout, type DropoutOptions } from './layers/dropout.js';
-export { Conv2D, type Conv2DOptions } from './layers/conv2d.js';
+export { Conv2D, type Conv2DActivation, type Conv2DOptions } from './layers/conv2d.js';
 export { Flatten } from './layers/flatten.js';
 export { MaxPool2D } from './layers/max-pool2d.js';
 export { AveragePooling2D } from './layers/average-pooling2d.js';

@@ -22,10 +22,15 @@ import {
 } from 'handgrad';
 import { CNN, CNN_ADAM, CNN_SHAPES, timeSteps, type CnnTrainer, type CnnWeights } from '../lib/cnn-workload.js';
 
-/** The workload's layers in handgrad (the same network examples/fashion-mnist.ts trains), at the shared weights. */
-export function buildCnnLayers(weights: CnnWeights): Layer[] {
-  const conv1 = new Conv2D(CNN.channels, CNN.filters1, { kernelSize: CNN.kernel, seed: 1 });
-  const conv2 = new Conv2D(CNN.filters1, CNN.filters2, { kernelSize: CNN.kernel, seed: 2 });
+/**
+ * The workload's layers in handgrad (the same network examples/fashion-mnist.ts trains), at the shared
+ * weights. With `fusedRelu` the ReLU after each convolution is the Conv2D's own `activation: 'relu'` (the
+ * same function and gradients, one layer fewer); without, separate ReLU layers.
+ */
+export function buildCnnLayers(weights: CnnWeights, fusedRelu = true): Layer[] {
+  const activation = fusedRelu ? 'relu' : 'linear';
+  const conv1 = new Conv2D(CNN.channels, CNN.filters1, { kernelSize: CNN.kernel, seed: 1, activation });
+  const conv2 = new Conv2D(CNN.filters1, CNN.filters2, { kernelSize: CNN.kernel, seed: 2, activation });
   const dense1 = new Dense(CNN_SHAPES.flat, CNN.hidden, { seed: 3 });
   const dense2 = new Dense(CNN.hidden, CNN.classes, { seed: 4 });
   const pairs: [{ weights: Tensor; biases: Tensor }, Float32Array, Float32Array][] = [
@@ -40,10 +45,10 @@ export function buildCnnLayers(weights: CnnWeights): Layer[] {
   }
   return [
     conv1,
-    new ReLU(),
+    ...(fusedRelu ? [] : [new ReLU()]),
     new MaxPool2D({ poolSize: CNN.pool }),
     conv2,
-    new ReLU(),
+    ...(fusedRelu ? [] : [new ReLU()]),
     new MaxPool2D({ poolSize: CNN.pool }),
     new Flatten(),
     dense1,

@@ -1,8 +1,8 @@
 import { avgPoolBackward, avgPoolForward } from '../tensor/pooling.js';
-import { reuseOrAllocate, type Tensor } from '../tensor/tensor.js';
-import { windowGeometry, type Padding, type WindowGeometry } from '../tensor/window-geometry.js';
-import { checkBackwardShape, type ForwardOptions, type Layer, type Parameter } from './layer.js';
-import { poolSettings, type Pool2DOptions } from './pool-options.js';
+import type { Tensor } from '../tensor/tensor.js';
+import type { WindowGeometry } from '../tensor/window-geometry.js';
+import type { Pool2DOptions } from './pool-options.js';
+import { Pool2D } from './pool2d.js';
 
 /**
  * 2-D average pooling over NHWC images (Keras `AveragePooling2D`): each output is the mean of its window,
@@ -16,44 +16,17 @@ import { poolSettings, type Pool2DOptions } from './pool-options.js';
  * Backward: dy/dx = 1/m for each input of the window, so every input receives dL/dy / m from each window
  * it belongs to.
  */
-export class AveragePooling2D implements Layer {
-  readonly name: string;
-  readonly poolSize: readonly [number, number];
-  readonly strides: readonly [number, number];
-  readonly padding: Padding;
-  dinputs: Tensor | null = null;
-  private output: Tensor | null = null;
-  private inputShape: readonly number[] = [];
-  private geometry: WindowGeometry | null = null;
-
+export class AveragePooling2D extends Pool2D {
   constructor(options: Pool2DOptions = {}) {
-    const s = poolSettings('AveragePooling2D', options);
-    this.poolSize = s.poolSize;
-    this.strides = s.strides;
-    this.padding = s.padding;
-    this.name = s.name;
+    super('AveragePooling2D', options);
   }
 
-  forward(x: Tensor, _options?: ForwardOptions): Tensor {
-    const g = windowGeometry(`${this.name}.forward`, 'pool window', x.shape, this.poolSize, this.strides, this.padding);
-    const out = reuseOrAllocate(this.output, [g.batch, g.outHeight, g.outWidth, g.channels]);
-    avgPoolForward(x.data, g, out.data);
-    this.geometry = g;
-    this.inputShape = x.shape;
-    this.output = out;
-    return out;
+  protected pool(x: Tensor, g: WindowGeometry, y: Tensor): void {
+    avgPoolForward(x.data, g, y.data);
   }
 
-  backward(dvalues: Tensor): Tensor {
-    checkBackwardShape(this.name, this.output, dvalues);
-    const dinputs = reuseOrAllocate(this.dinputs, this.inputShape);
+  protected unpool(dy: Tensor, g: WindowGeometry, dx: Tensor): void {
     // dL/dx = Σ over the windows containing x of dL/dy / m
-    avgPoolBackward(dvalues.data, this.geometry as WindowGeometry, dinputs.data);
-    this.dinputs = dinputs;
-    return dinputs;
-  }
-
-  parameters(): Parameter[] {
-    return [];
+    avgPoolBackward(dy.data, g, dx.data);
   }
 }

@@ -25,9 +25,19 @@ export interface Conv2DOptions {
    * Default `'glorot'` (Keras's default for Conv2D); `'he'` suits ReLU networks.
    */
   initializer?: InitializerName;
+  /**
+   * `'relu'` applies max(0, ·) to the output inside the layer (Keras's `activation='relu'`): the same
+   * values and gradients as a ReLU layer after it, without a pass over the output of its own. Default
+   * `'linear'` (none).
+   */
+  activation?: Conv2DActivation;
 }
 
-const CONV2D_OPTIONS = ['kernelSize', 'strides', 'padding', 'seed', 'initializer'] as const;
+/** The activations Conv2D can fuse: `'linear'` (none) or `'relu'`. */
+export type Conv2DActivation = 'linear' | 'relu';
+const CONV2D_ACTIVATIONS: readonly Conv2DActivation[] = ['linear', 'relu'];
+
+const CONV2D_OPTIONS = ['kernelSize', 'strides', 'padding', 'seed', 'initializer', 'activation'] as const;
 
 /**
  * 2-D convolution over NHWC images (Keras `Conv2D`, `data_format='channels_last'`, without dilation):
@@ -49,6 +59,9 @@ const CONV2D_OPTIONS = ['kernelSize', 'strides', 'padding', 'seed', 'initializer
  *   `dbiases` = Σ_rows G, the last row: the bias is added at every position of every image)
  * - dL/dX̃ = G · W̃ᵀ, then dL/dx = col2im(dL/dX̃): each input value receives the gradient of every
  *   window position it was copied to (`dinputs`).
+ * With `activation: 'relu'` the layer outputs a = max(0, y) and backward first turns dL/da into
+ * G = dL/da ⊙ 1[a > 0] (a > 0 exactly where y > 0; the derivative at 0 is taken as 0, as ReLU's).
+ *
  * The matrix products run on the active kernel set (WebAssembly SIMD by default). On the WebAssembly path,
  * when no window needs padding and `filters` is a multiple of 8, the same three products run as direct
  * convolutions instead (conv.wat): they read x where it lies, so neither X̃ nor dL/dX̃ is ever built —
@@ -62,6 +75,8 @@ export class Conv2D implements Layer {
   readonly kernelSize: readonly [number, number];
   readonly strides: readonly [number, number];
   readonly padding: Padding;
+  /** The fused activation (`'linear'`: none). */
+  readonly activation: Conv2DActivation;
   /** `[kh, kw, inChannels, filters]`. The same Tensor object for the layer's whole life. */
   readonly weights: Tensor;
   /** `[1, filters]`, zeros at start. */
@@ -87,6 +102,8 @@ export class Conv2D implements Layer {
   private outputMatrix: Tensor | null = null;
   private output: Tensor | null = null;
   private gradientMatrix: Tensor | null = null;
+  /** G = dL/da ⊙ 1[a > 0] with the fused ReLU. */
+  private maskedGradient: Tensor | null = null;
   private dcolumns: Tensor | null = null;
   /** The direct kernels when the last forward used them (then `input` is kept instead of `columns`). */
   private direct: DirectConvKernels | null = null;
@@ -100,6 +117,7 @@ export class Conv2D implements Layer {
     checkOptions(op, 'options', options, CONV2D_OPTIONS);
     if (options.seed !== undefined) checkSeed(op, 'seed', options.seed);
     if (options.initializer !== undefined) checkEnum(op, 'initializer', options.initializer, INITIALIZERS);
+    this.activation = options.activation === undefined ? 'linear' : checkEnum(op, 'activation', options.activation, CONV2D_ACTIVATIONS);
     this.inChannels = inChannels;
     this.filters = filters;
     this.kernelSize = pairOption(op, 'kernelSize', options.kernelSize);
@@ -108,7 +126,11 @@ export class Conv2D implements Layer {
     this.options = { ...options };
     const [kh, kw] = this.kernelSize;
     const [sy, sx] = this.strides;
-    const extras = [sy !== 1 || sx !== 1 ? `stride ${sy === sx ? sy : `${sy}×${sx}`}` : '', this.padding === 'same' ? 'same' : ''];
+    const extras = [
+      sy !== 1 || sx !== 1 ? `stride ${sy === sx ? sy : `${sy}×${sx}`}` : '',
+      this.padding === 'same' ? 'same' : '',
+      this.activation === 'relu' ? 'relu' : '',
+    ];
     this.name = `Conv2D(${inChannels}→${filters}, ${[`${kh}×${kw}`, ...extras.filter((e) => e)].join(', ')})`;
 
     const fanIn = kh * kw * inChannels;
@@ -138,11 +160,12 @@ export class Conv2D implements Layer {
     const positions = g.batch * g.outHeight * g.outWidth;
     const kernels = convKernels();
     this.direct = kernels.direct !== undefined && this.filters % 8 === 0 && directConvFits(g) ? kernels.direct : null;
+    const relu = this.activation === 'relu';
     let y: Tensor;
     if (this.direct !== null) {
-      // Y = X̃ · W̃ + b, straight from x
+      // Y = X̃ · W̃ + b, straight from x (then a = max(0, Y) there, with the fused ReLU)
       y = reuseOrAllocate(this.outputMatrix, [positions, this.filters]);
-      this.direct.forward(x.data, g, this.weights.data, this.biases.data, y.data, this.filters);
+      this.direct.forward(x.data, g, this.weights.data, this.biases.data, y.data, this.filters, relu);
       this.input = x;
     } else {
       const columns = reuseOrAllocate(this.columns, [positions, this.augmentedWeights.shape[0]]);
@@ -150,6 +173,8 @@ export class Conv2D implements Layer {
       this.columns = columns;
       // Y = [X̃ 1] · [W̃; b] = X̃ · W̃ + b
       y = matmul(columns, this.augmentedWeights, this.outputMatrix, op);
+      // a = max(0, Y), in place
+      if (relu) kernels.relu(y.data, y.data, y.size);
     }
     this.outputMatrix = y;
     this.output = viewOf(this.output, y, [g.batch, g.outHeight, g.outWidth, this.filters]);
@@ -157,39 +182,51 @@ export class Conv2D implements Layer {
   }
 
   backward(dvalues: Tensor): Tensor {
-    const g = this.backwardParametersFor(dvalues);
-    const op = `${this.name}.backward`;
     const dinputs = reuseOrAllocate(this.dinputs, this.inputShape);
-    const G = this.gradientMatrix as Tensor;
-    if (this.direct !== null && (g.windowWidth * g.channels) % 8 === 0) {
-      // dL/dx = col2im(G · W̃ᵀ), without forming G · W̃ᵀ
-      this.direct.backwardInput(G.data, g, this.weights.data, dinputs.data, this.filters);
-    } else {
-      // dL/dX̃ = G · W̃ᵀ
-      const dcolumns = matmulTransB(G, this.weightMatrix, this.dcolumns, op);
-      this.dcolumns = dcolumns;
-      // dL/dx = col2im(dL/dX̃): every copy im2col made sends its gradient back to where it came from
-      convKernels().col2im(dcolumns.data, g, dinputs.data);
-    }
+    this.backwardInto(dvalues, dinputs);
     this.dinputs = dinputs;
     return dinputs;
   }
 
   /** The parameter half of {@link Conv2D.backward}: dL/dW and dL/db only (`dinputs` is not touched). */
   backwardParameters(dvalues: Tensor): void {
-    this.backwardParametersFor(dvalues);
+    this.backwardInto(dvalues, null);
   }
 
-  private backwardParametersFor(dvalues: Tensor): WindowGeometry {
+  /** dL/dW and dL/db, and dL/dx into `dinputs` unless it is null. */
+  private backwardInto(dvalues: Tensor, dinputs: Tensor | null): void {
     checkBackwardShape(this.name, this.output, dvalues);
     const op = `${this.name}.backward`;
     const g = this.geometry as WindowGeometry;
-    const G = viewOf(this.gradientMatrix, dvalues, [g.batch * g.outHeight * g.outWidth, this.filters]);
+    const relu = this.activation === 'relu';
+    let G = viewOf(this.gradientMatrix, dvalues, [g.batch * g.outHeight * g.outWidth, this.filters]);
     this.gradientMatrix = G;
+    const direct = this.direct;
+    // dL/dx straight from G too, when the direct kernels have it for this shape
+    const directInput = direct !== null && dinputs !== null && (g.windowWidth * g.channels) % 8 === 0;
+    if (direct !== null && (directInput || dinputs === null)) {
+      // One call: G masked by a > 0 (with the fused ReLU), [dL/dW̃; dL/db] = [X̃ 1]ᵀ · G and
+      // dL/dx = col2im(G · W̃ᵀ), G loaded into the kernels' memory once
+      const activated = relu ? (this.outputMatrix as Tensor).data : null;
+      direct.backward((this.input as Tensor).data, g, G.data, activated, this.weights.data, this.augmentedGradients.data, directInput ? (dinputs as Tensor).data : null, this.filters);
+      return;
+    }
+    if (relu) {
+      // G = dL/da ⊙ 1[a > 0]: a = max(0, y) passes the gradient where y > 0, i.e. where a > 0
+      const masked = reuseOrAllocate(this.maskedGradient, G.shape);
+      convKernels().reluBackward(G.data, (this.outputMatrix as Tensor).data, masked.data, G.size);
+      this.maskedGradient = masked;
+      G = masked;
+    }
     // [dL/dW̃; dL/db] = [X̃ 1]ᵀ · G: the last row sums G over every image and position
-    if (this.direct !== null) this.direct.backwardFilter((this.input as Tensor).data, g, G.data, this.augmentedGradients.data, this.filters);
+    if (direct !== null) direct.backward((this.input as Tensor).data, g, G.data, null, this.weights.data, this.augmentedGradients.data, null, this.filters);
     else matmulTransA(this.columns as Tensor, G, this.augmentedGradients, op);
-    return g;
+    if (dinputs === null) return;
+    // dL/dX̃ = G · W̃ᵀ
+    const dcolumns = matmulTransB(G, this.weightMatrix, this.dcolumns, op);
+    this.dcolumns = dcolumns;
+    // dL/dx = col2im(dL/dX̃): every copy im2col made sends its gradient back to where it came from
+    convKernels().col2im(dcolumns.data, g, dinputs.data);
   }
 
   parameters(): Parameter[] {

@@ -1,8 +1,8 @@
 import { convKernels } from '../tensor/kernels/conv-kernels.js';
-import { reuseOrAllocate, type Tensor } from '../tensor/tensor.js';
-import { windowGeometry, type Padding } from '../tensor/window-geometry.js';
-import { checkBackwardShape, type ForwardOptions, type Layer, type Parameter } from './layer.js';
-import { poolSettings, type Pool2DOptions } from './pool-options.js';
+import type { Tensor } from '../tensor/tensor.js';
+import type { WindowGeometry } from '../tensor/window-geometry.js';
+import type { Pool2DOptions } from './pool-options.js';
+import { Pool2D } from './pool2d.js';
 
 /**
  * 2-D max pooling over NHWC images (Keras `MaxPooling2D`): each output is the largest input in its window,
@@ -20,44 +20,24 @@ import { poolSettings, type Pool2DOptions } from './pool-options.js';
  * right) is the winner and receives the whole gradient — the choice TensorFlow.js's CPU backend makes.
  * (Max is not differentiable at a tie; any convex split would be a valid subgradient.)
  */
-export class MaxPool2D implements Layer {
-  readonly name: string;
-  readonly poolSize: readonly [number, number];
-  readonly strides: readonly [number, number];
-  readonly padding: Padding;
-  dinputs: Tensor | null = null;
-  private output: Tensor | null = null;
-  private inputShape: readonly number[] = [];
+export class MaxPool2D extends Pool2D {
   /** Flat input index of each output's winner (of the last forward). */
   private argmax: Int32Array = new Int32Array(0);
   /** Winner buffers by output size, so alternating batch sizes (a last smaller batch, validation) reuse theirs. */
   private readonly argmaxBySize = new Map<number, Int32Array>();
 
   constructor(options: Pool2DOptions = {}) {
-    const s = poolSettings('MaxPool2D', options);
-    this.poolSize = s.poolSize;
-    this.strides = s.strides;
-    this.padding = s.padding;
-    this.name = s.name;
+    super('MaxPool2D', options);
   }
 
-  forward(x: Tensor, _options?: ForwardOptions): Tensor {
-    const g = windowGeometry(`${this.name}.forward`, 'pool window', x.shape, this.poolSize, this.strides, this.padding);
-    const out = reuseOrAllocate(this.output, [g.batch, g.outHeight, g.outWidth, g.channels]);
-    this.argmax = this.winnerBuffer(out.size);
-    convKernels().maxPoolForward(x.data, g, out.data, this.argmax);
-    this.inputShape = x.shape;
-    this.output = out;
-    return out;
+  protected pool(x: Tensor, g: WindowGeometry, y: Tensor): void {
+    this.argmax = this.winnerBuffer(y.size);
+    convKernels().maxPoolForward(x.data, g, y.data, this.argmax);
   }
 
-  backward(dvalues: Tensor): Tensor {
-    checkBackwardShape(this.name, this.output, dvalues);
-    const dinputs = reuseOrAllocate(this.dinputs, this.inputShape);
+  protected unpool(dy: Tensor, g: WindowGeometry, dx: Tensor): void {
     // dL/dx[winner] += dL/dy; 0 for every input that won no window
-    convKernels().maxPoolBackward(dvalues.data, this.argmax, dvalues.size, dinputs.data, dinputs.size);
-    this.dinputs = dinputs;
-    return dinputs;
+    convKernels().maxPoolBackward(dy.data, this.argmax, dy.size, dx.data, dx.size, g.batch);
   }
 
   private winnerBuffer(size: number): Int32Array {
@@ -69,9 +49,5 @@ export class MaxPool2D implements Layer {
       this.argmaxBySize.set(size, buffer);
     }
     return buffer;
-  }
-
-  parameters(): Parameter[] {
-    return [];
   }
 }

@@ -1,7 +1,7 @@
 import type { RandomState } from '../core/random.js';
 import { AveragePooling2D } from '../layers/average-pooling2d.js';
 import { BatchNormalization } from '../layers/batch-normalization.js';
-import { Conv2D, type Conv2DOptions } from '../layers/conv2d.js';
+import { Conv2D, type Conv2DActivation, type Conv2DOptions } from '../layers/conv2d.js';
 import { Dense, type DenseOptions } from '../layers/dense.js';
 import { Flatten } from '../layers/flatten.js';
 import { GlobalAveragePooling2D } from '../layers/global-average-pooling2d.js';
@@ -165,6 +165,7 @@ registerLayer<Conv2D>({
       padding: c.padding as Padding | undefined,
       seed: (c.seed as number | undefined) ?? 0, // weights come from the file; a fixed seed keeps the global stream untouched
       initializer: c.initializer as InitializerName | undefined,
+      activation: c.activation as Conv2DActivation | undefined,
     };
     return new Conv2D(c.inChannels as number, c.filters as number, options);
   },

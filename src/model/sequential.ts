@@ -5,7 +5,7 @@ import { argmaxRow } from '../metrics/categorical-accuracy.js';
 import { defaultMetricFor } from '../metrics/default-metric.js';
 import type { Metric } from '../metrics/metric.js';
 import type { Optimizer } from '../optimizers/optimizer.js';
-import { Tensor } from '../tensor/tensor.js';
+import { Tensor, allocateData } from '../tensor/tensor.js';
 import { firstNonFinite } from '../tensor/ops.js';
 import { fitModel, type FitOptions, type History, type StepResult, type TrainingTarget } from './fit.js';
 import { fitModelAsync, type FitAsyncOptions } from './fit-async.js';
@@ -303,16 +303,22 @@ export class Sequential {
   private updateOrUndo(optimizer: Optimizer, op: string): void {
     const params = this.trainable;
     const canRollBack = typeof optimizer.checkpoint === 'function' && typeof optimizer.rollback === 'function';
-    if (this.undo.length !== params.length) this.undo = params.map((p) => new Float32Array(p.value.size));
-    for (let i = 0; i < params.length; i++) this.undo[i].set(params[i].value.data);
-    if (canRollBack) optimizer.checkpoint(params);
-    try {
-      optimizer.step(params);
-    } catch (err) {
-      // a step that fails part-way (e.g. a worker thread stopped) is undone like a non-finite one
-      for (let j = 0; j < params.length; j++) params[j].value.data.set(this.undo[j]);
-      if (canRollBack) optimizer.rollback(params);
-      throw err;
+    if (this.undo.length !== params.length) this.undo = params.map((p) => allocateData(p.value.size));
+    if (canRollBack && typeof optimizer.stepWithCheckpoint === 'function') {
+      // the copies are made as the update reads the values (one pass where the kernels can fuse them); a
+      // step that fails part-way restores what it can itself
+      optimizer.stepWithCheckpoint(params, this.undo);
+    } else {
+      for (let i = 0; i < params.length; i++) this.undo[i].set(params[i].value.data);
+      if (canRollBack) optimizer.checkpoint(params);
+      try {
+        optimizer.step(params);
+      } catch (err) {
+        // a step that fails part-way (e.g. a worker thread stopped) is undone like a non-finite one
+        for (let j = 0; j < params.length; j++) params[j].value.data.set(this.undo[j]);
+        if (canRollBack) optimizer.rollback(params);
+        throw err;
+      }
     }
     for (let i = 0; i < params.length; i++) {
       const bad = firstNonFinite(params[i].value.data);

@@ -39,13 +39,28 @@ export class Adam extends Optimizer {
   }
 
   protected updateParameter(w: Float32Array, g: Float32Array, slots: Float32Array[], lr: number): void {
+    this.update(w, g, slots, lr);
+  }
+
+  protected override updateParameterWithBackup(
+    w: Float32Array, g: Float32Array, slots: Float32Array[], lr: number, wBackup: Float32Array, slotBackups: Float32Array[],
+  ): boolean {
+    this.update(w, g, slots, lr, [wBackup, slotBackups[0], slotBackups[1]]);
+    return true;
+  }
+
+  /** The update, with the old w, m, c copied to `backup` in the same pass when given. */
+  private update(
+    w: Float32Array, g: Float32Array, slots: Float32Array[], lr: number,
+    backup?: readonly [Float32Array, Float32Array, Float32Array],
+  ): void {
     // bias corrections for step t = iterations + 1 (iterations advances after the whole step)
     const t = this.iterations + 1;
     const mScale = 1 / (1 - this.beta1 ** t);
     const cScale = 1 / (1 - this.beta2 ** t);
     // m ← β₁ · m + (1 − β₁) · g;  c ← β₂ · c + (1 − β₂) · g²;
     // w ← w − lr · m̂ / (√ĉ + ε), with m̂ = m / (1 − β₁ᵗ) = m · mScale, ĉ = c / (1 − β₂ᵗ) = c · cScale
-    this.kernels.adam(w, g, slots[0], slots[1], this.beta1, this.beta2, lr * mScale, cScale, this.epsilon);
+    this.kernels.adam(w, g, slots[0], slots[1], this.beta1, this.beta2, lr * mScale, cScale, this.epsilon, backup);
   }
 
   protected options(): Record<string, number> {

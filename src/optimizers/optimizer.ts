@@ -102,6 +102,69 @@ export abstract class Optimizer {
   }
 
   /**
+   * {@link Optimizer.checkpoint}, then {@link Optimizer.step}, with the copies fused into the update where
+   * the algorithm and kernels can (Adam on the WebAssembly path writes the old parameter and state aside
+   * as it reads them: no separate copy pass). `undo[i]` receives `params[i]`'s values before the update;
+   * {@link Optimizer.rollback} restores the state. `Sequential`'s training step uses this.
+   * @throws if a gradient's shape differs from its parameter's
+   */
+  stepWithCheckpoint(params: readonly Parameter[], undo: readonly Float32Array[]): void {
+    for (const p of params) {
+      if (p.grad.data.length !== p.value.data.length) {
+        throw new RangeError(
+          `${this.name}.step: gradient of ${p.name} has shape ${p.grad.shapeString()}, parameter has ${p.value.shapeString()}`,
+        );
+      }
+    }
+    const saved = this.saved;
+    saved.iterations = this.iterations;
+    const lr = this.currentLearningRate;
+    for (let i = 0; i < params.length; i++) {
+      const p = params[i];
+      let copy = saved.slots.get(p.value);
+      if (copy === undefined) {
+        copy = this.slotNames.map(() => allocateData(p.value.size));
+        saved.slots.set(p.value, copy);
+      }
+      // no state yet: rollback removes what this step creates
+      if (this.state.has(p.value)) saved.absent.delete(p.value);
+      else saved.absent.add(p.value);
+      const slots = this.slotsFor(p.value);
+      const w = p.value.data;
+      try {
+        if (!this.updateParameterWithBackup(w, p.grad.data, slots, lr, undo[i], copy)) {
+          undo[i].set(w);
+          for (let s = 0; s < slots.length; s++) copy[s].set(slots[s]);
+          this.updateParameter(w, p.grad.data, slots, lr);
+        }
+      } catch (err) {
+        // The kernel failed part-way through this parameter (a worker thread stopped): the ones before it
+        // go back to their old values; this one's old values were only partly set aside.
+        for (let j = 0; j < i; j++) params[j].value.data.set(undo[j]);
+        this.rollback(params.slice(0, i));
+        this.iterations = saved.iterations;
+        throw new Error(
+          `${this.name}.step: the update of ${p.name} failed part-way (${(err as Error).message}); ` +
+            `the parameters before it were restored, ${p.name} and its optimizer state may be partly updated`,
+        );
+      }
+    }
+    this.iterations += 1;
+  }
+
+  /**
+   * {@link Optimizer.updateParameter} that also copies the old `w` to `wBackup` and the old slots to
+   * `slotBackups` in the same pass. Returns false (the default) when the algorithm has no such kernel: the
+   * caller then copies first and calls `updateParameter`.
+   */
+  protected updateParameterWithBackup(
+    _w: Float32Array, _g: Float32Array, _slots: Float32Array[], _lr: number,
+    _wBackup: Float32Array, _slotBackups: Float32Array[],
+  ): boolean {
+    return false;
+  }
+
+  /**
    * The update rules of the active kernel set (WebAssembly SIMD or plain JS), for `updateParameter`:
    * the formulas are written out in each subclass's doc comment and in `tensor/kernels/updates.ts`.
    */
@@ -196,7 +259,7 @@ export abstract class Optimizer {
       let copy = this.saved.slots.get(p.value);
       if (copy === undefined) {
         // allocated on the first checkpoint, even before the state exists, so later steps allocate nothing
-        copy = this.slotNames.map(() => new Float32Array(p.value.size));
+        copy = this.slotNames.map(() => allocateData(p.value.size));
         this.saved.slots.set(p.value, copy);
       }
       const live = this.state.get(p.value);

@@ -64,7 +64,8 @@ export class Tensor {
    * The elements, row-major. Length is always the product of `shape`. Big tensors (4096+ elements) live in
    * the WebAssembly kernels' shared memory where there is one (Node), so products use them in place; their
    * storage is reused once this array is garbage-collected — keep the tensor or `data` itself, not only a
-   * `data.subarray(…)`, while you read it.
+   * `data.subarray(…)`, while you read it. Such an array views a SharedArrayBuffer: `postMessage` shares
+   * it rather than copying (send `data.slice()` for a copy).
    */
   readonly data: Float32Array;
 

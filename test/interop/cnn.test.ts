@@ -67,6 +67,8 @@ describe('convolutional layers in onnxruntime and TF.js', () => {
     ['Conv2D 3×3 valid', [6, 5, 3], () => new Conv2D(3, 4, { kernelSize: 3, seed: 1 })],
     ['Conv2D 3×2 same, stride 2 (uneven padding)', [7, 6, 2], () => new Conv2D(2, 3, { kernelSize: [3, 2], strides: 2, padding: 'same', seed: 1 })],
     ['Conv2D 2×2 valid, stride 2×1 (rows left over)', [7, 5, 2], () => new Conv2D(2, 2, { kernelSize: 2, strides: [2, 1], seed: 1 })],
+    ['Conv2D 3×3 valid with activation relu (the direct kernels: 8 filters)', [6, 5, 3], () => new Conv2D(3, 8, { kernelSize: 3, seed: 1, activation: 'relu' })],
+    ['Conv2D 3×3 same with activation relu (im2col + GEMM)', [5, 5, 2], () => new Conv2D(2, 3, { kernelSize: 3, padding: 'same', seed: 1, activation: 'relu' })],
     ['MaxPool2D 2×2', [6, 6, 3], () => new MaxPool2D({ poolSize: 2 })],
     ['MaxPool2D 3×3 same, stride 2', [7, 7, 2], () => new MaxPool2D({ poolSize: 3, strides: 2, padding: 'same' })],
     ['MaxPool2D 2×2 valid on 5×5 (edge dropped)', [5, 5, 2], () => new MaxPool2D({ poolSize: 2 })],
@@ -116,6 +118,12 @@ describe('convolutional layers in onnxruntime and TF.js', () => {
       7,
     );
     await expectBothEnginesMatch(model, [9, 8, 1], 8, 'GAP CNN');
+  });
+
+  it('ONNX: a Conv2D with activation relu exports as Conv then Relu', () => {
+    const model = new Sequential([new Conv2D(1, 2, { kernelSize: 3, seed: 1, activation: 'relu' }), new Flatten()], { inputShape: [5, 5, 1] });
+    const text = new TextDecoder('latin1').decode(exportOnnx(model));
+    expect(text.match(/\b(Transpose|Conv|Relu|Flatten)\b/g)?.filter((op, i, all) => op !== all[i - 1])).toEqual(['Transpose', 'Conv', 'Relu', 'Transpose', 'Flatten']);
   });
 
   it('ONNX: one Transpose into NCHW before the first Conv and one back before Flatten', () => {
@@ -170,8 +178,7 @@ describe('importTfjsLayers: a CNN built and saved by tfjs-layers', () => {
     const model = importTfjsLayers(modelJson, a.weightData as ArrayBuffer);
     expect(model.inputShape).toEqual([8, 8, 1]);
     expect(model.layers.map((l) => l.name)).toEqual([
-      'Conv2D(1→4, 3×3, same)',
-      'ReLU',
+      'Conv2D(1→4, 3×3, same, relu)', // Keras's fused activation stays fused
       'BatchNormalization(4)',
       'MaxPool2D(2×2)',
       'Conv2D(4→6, 2×3, stride 1×2)',

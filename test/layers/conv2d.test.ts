@@ -164,6 +164,31 @@ describe('Conv2D', () => {
     );
   });
 
+  it("activation 'relu': the output is max(0, conv), and its gradients agree with finite differences and TF.js (direct and im2col paths)", () => {
+    const cases: [string, number, number, ConstructorParameters<typeof Conv2D>[2], number[]][] = [
+      ['valid, 8 filters (direct kernels on the WebAssembly path)', 8, 8, { kernelSize: 3, activation: 'relu' }, [2, 5, 6, 8]],
+      ['same, stride 2, 3 filters (im2col + GEMM)', 2, 3, { kernelSize: [3, 2], strides: 2, padding: 'same', activation: 'relu' }, [2, 5, 4, 2]],
+    ];
+    for (const [label, inC, filters, options, shape] of cases) {
+      // Finite differences across the kink at 0 are wrong by design: take the first seed whose
+      // pre-activations all lie at least 0.02 from it (a step moves them by < 1e-3).
+      let seed = 1;
+      const preActivations = (s: number) => convWithRandomBiases(inC, filters, { ...options, activation: 'linear' }, s).forward(randomTensorNd(shape, s + 1)).data;
+      while (Math.min(...Array.from(preActivations(seed), Math.abs)) < 0.02) seed++;
+      const layer = convWithRandomBiases(inC, filters, options, seed);
+      expect(layer.name, label).toMatch(/, relu\)$/);
+      const x = randomTensorNd(shape, seed + 1);
+      const z = preActivations(seed);
+      const a = layer.forward(x).data;
+      expect(Array.from(a), label).toEqual(Array.from(z, (v) => Math.max(0, v)));
+      expect(a.some((v) => v === 0) && a.some((v) => v > 0), `${label}: both sides of the kink`).toBe(true);
+      const [sy, sx] = layer.strides;
+      const tfConvRelu = (t: tf.Tensor4D, params: tf.Tensor4D[]) => tf.relu(tfConv([sy, sx], layer.padding)(t, params));
+      checkLayerGradients(layer, x, tfConvRelu, { gradCheck: { maxElementsPerTensor: 40 }, seed: 8 });
+    }
+    expect(() => new Conv2D(1, 2, { kernelSize: 3, activation: 'tanh' as 'relu' })).toThrow("Conv2D(1, 2): activation must be 'linear' or 'relu', got 'tanh'");
+  });
+
   it('rejects a kernel larger than a valid-padded input, naming the layer and the shapes', () => {
     const layer = new Conv2D(1, 4, { kernelSize: 5 });
     expect(() => layer.forward(new Tensor([2, 4, 6, 1]))).toThrow(

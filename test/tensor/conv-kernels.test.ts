@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { Random } from '../../src/index.js';
 import { jsConvKernels, type ConvKernels } from '../../src/tensor/kernels/conv-kernels.js';
 import { WasmConvKernels } from '../../src/tensor/kernels/wasm/wasm-conv-kernels.js';
-import { wasmSimdSupported } from '../../src/tensor/kernels/wasm/wasm-kernels.js';
+import { WasmKernels, wasmSimdSupported } from '../../src/tensor/kernels/wasm/wasm-kernels.js';
 import { windowGeometry, type Padding, type WindowGeometry } from '../../src/tensor/window-geometry.js';
 
 /*
@@ -137,20 +137,8 @@ describe.skipIf(!wasmSimdSupported())('WebAssembly SIMD convolution kernels equa
 describe.skipIf(!wasmSimdSupported())('WebAssembly direct convolution', () => {
   const direct = (new WasmConvKernels() as ConvKernels).direct!;
 
-  const directArb = fc
-    .record({
-      batch: fc.integer({ min: 1, max: 3 }),
-      h: fc.integer({ min: 1, max: 9 }),
-      w: fc.integer({ min: 1, max: 9 }),
-      c: fc.integer({ min: 1, max: 9 }),
-      kh: fc.integer({ min: 1, max: 4 }),
-      kw: fc.integer({ min: 1, max: 4 }),
-      sy: fc.integer({ min: 1, max: 3 }),
-      sx: fc.integer({ min: 1, max: 3 }),
-      filters: fc.constantFrom(8, 16, 24),
-      seed: fc.integer({ min: 1, max: 1_000_000 }),
-    })
-    .filter((p) => p.h >= p.kh && p.w >= p.kw);
+  // the window arbitrary above with 'valid' windows and a filter count the direct kernels take
+  const directArb = fc.tuple(geometryArb, fc.constantFrom(8, 16, 24)).map(([p, filters]) => ({ ...p, filters })).filter((p) => p.h >= p.kh && p.w >= p.kw);
 
   /** out[i, j] = Σ_p a[i, p] · b[p, j] in float64, and the matching Σ|terms| for the bound. */
   function product(a: (i: number, p: number) => number, b: (p: number, j: number) => number, m: number, k: number, n: number) {
@@ -183,7 +171,7 @@ describe.skipIf(!wasmSimdSupported())('WebAssembly direct convolution', () => {
   it('forward = [im2col(x) 1] · [W̃; b] and [dW̃; db] = [im2col(x) 1]ᵀ · G, any valid geometry', () => {
     fc.assert(
       fc.property(directArb, (p) => {
-        const g = windowGeometry('test', 'kernel', [p.batch, p.h, p.w, p.c], [p.kh, p.kw], [p.sy, p.sx], 'valid');
+        const g = geometry({ ...p, padding: 'valid' });
         const F = p.filters;
         const K = p.kh * p.kw * p.c;
         const M = outPixels(g);
@@ -196,7 +184,7 @@ describe.skipIf(!wasmSimdSupported())('WebAssembly direct convolution', () => {
         expectNear(y, product((i, q) => cols[i * (K + 1) + q], (q, j) => wb[q * F + j], M, K + 1, F), 'y');
         const dy = values(M * F, p.seed + 2, false);
         const dwb = new Float32Array((K + 1) * F).fill(7);
-        direct.backwardFilter(x, g, dy, dwb, F);
+        direct.backward(x, g, dy, null, wb.subarray(0, K * F), dwb, null, F);
         expectNear(dwb, product((i, q) => cols[q * (K + 1) + i], (q, j) => dy[q * F + j], K + 1, M, F), 'dW, db');
       }),
       { numRuns: 120 },
@@ -214,7 +202,7 @@ describe.skipIf(!wasmSimdSupported())('WebAssembly direct convolution', () => {
         const w = values(K * F, p.seed + 1, false);
         const dy = values(M * F, p.seed + 2, false);
         const dx = new Float32Array(inSize(g)).fill(7);
-        direct.backwardInput(dy, g, w, dx, F);
+        direct.backward(values(inSize(g), p.seed, false), g, dy, null, w, new Float32Array((K + 1) * F), dx, F);
         // reference: dX̃ = G · W̃ᵀ in float64, then col2im of the values and of the |terms| bound alike
         const dcols = product((i, f) => dy[i * F + f], (f, t) => w[t * F + f], M, F, K);
         const [value, scale] = [new Float32Array(inSize(g)), new Float32Array(inSize(g))];
@@ -224,5 +212,124 @@ describe.skipIf(!wasmSimdSupported())('WebAssembly direct convolution', () => {
       }),
       { numRuns: 120 },
     );
+  });
+});
+
+describe.skipIf(!wasmSimdSupported())('WebAssembly direct convolution backward with the fused ReLU', () => {
+  it('masking G by a > 0 inside the call equals masking it first (same bits)', () => {
+    const k = new WasmConvKernels();
+    const g = windowGeometry('test', 'kernel', [3, 7, 6, 8], [3, 3], [1, 1], 'valid');
+    const F = 8;
+    const K = 9 * 8;
+    const x = values(inSize(g), 11, false);
+    const w = values(K * F, 12, false);
+    const dy = values(outPixels(g) * F, 13, false);
+    const a = values(outPixels(g) * F, 14, false).map((v) => Math.max(0, v)); // a ReLU output: zeros and positives
+    const masked = dy.map((v, i) => v * +(a[i] > 0));
+    const run = (grad: Float32Array, activated: Float32Array | null) => {
+      const dwb = new Float32Array((K + 1) * F);
+      const dx = new Float32Array(inSize(g));
+      k.direct.backward(x, g, grad, activated, w, dwb, dx, F);
+      return [dwb, dx];
+    };
+    const fused = run(dy, a);
+    run(masked, null).forEach((expected, i) => expectSame(fused[i], expected, `output ${i}`));
+    expect(masked.some((v, i) => v !== dy[i])).toBe(true); // the mask did something
+  });
+});
+
+describe.skipIf(!wasmSimdSupported())('WebAssembly direct convolution on worker threads', () => {
+  it('gives the same bits with 1, 2 and 3 threads (images split across threads; dL/dW summed by fixed groups), max pooling too', async () => {
+    const one = new WasmConvKernels();
+    const many = [2, 3].map((n) => {
+      const k = new WasmConvKernels();
+      k.setThreads(n);
+      return k;
+    });
+    if (many[0].threads === 1) return; // no shared memory / workers here: nothing to compare
+    const g = windowGeometry('test', 'kernel', [7, 9, 8, 8], [3, 2], [1, 2], 'valid');
+    const F = 16;
+    const K = 3 * 2 * 8;
+    const x = values(inSize(g), 1, false);
+    const w = values(K * F, 2, false);
+    const b = values(F, 3, false);
+    const dy = values(outPixels(g) * F, 4, false);
+    const pool = windowGeometry('test', 'pool window', [7, 9, 8, 8], [2, 2], [2, 2], 'same');
+    const pooled = outPixels(pool) * 8;
+    const dyPool = values(pooled, 5, false);
+    const run = (k: WasmConvKernels) => {
+      const y = new Float32Array(outPixels(g) * F);
+      const dwb = new Float32Array((K + 1) * F);
+      const dx = new Float32Array(inSize(g));
+      k.direct.forward(x, g, w, b, y, F);
+      k.direct.backward(x, g, dy, null, w, dwb, dx, F);
+      const py = new Float32Array(pooled);
+      const winners = new Int32Array(pooled);
+      const pdx = new Float32Array(inSize(pool)).fill(7);
+      k.maxPoolForward(x, pool, py, winners);
+      k.maxPoolBackward(dyPool, winners, pooled, pdx, inSize(pool), pool.batch);
+      return [y, dwb, dx, py, winners, pdx];
+    };
+    for (const k of many) run(k); // starts the workers
+    for (let i = 0; i < 200 && many.some((k) => k.readyWorkers < k.threads - 1); i++) await new Promise((r) => setTimeout(r, 10));
+    const expected = run(one);
+    for (const k of many) {
+      expect(k.readyWorkers, `${k.threads} threads: workers ready`).toBe(k.threads - 1);
+      run(k).forEach((a, i) => expectSame(a, expected[i], `${k.threads} threads, output ${i}`));
+      k.dispose();
+    }
+  });
+});
+
+describe.skipIf(!wasmSimdSupported())('WebAssembly convolution kernels on resident tensors', () => {
+  it("computing in the matrix kernels' memory, on operands that live there (no copies), gives the same bits", () => {
+    const matrix = new WasmKernels({ threads: 1 });
+    if (!matrix.threadsAvailable) return; // no shared memory here: nothing is resident
+    const inPlace = new WasmConvKernels(matrix.arena);
+    const copying = new WasmConvKernels();
+    // arrays of 4096+ floats get resident storage (smaller ones stay on the JS heap: a mix, as in a model)
+    const resident = (a: Float32Array): Float32Array => {
+      const r = matrix.allocate(a.length);
+      if (r === null) return a.slice();
+      r.set(a);
+      return r;
+    };
+    const g = windowGeometry('test', 'kernel', [3, 12, 11, 32], [3, 3], [1, 1], 'valid');
+    const F = 16;
+    const K = 9 * 32;
+    const M = outPixels(g);
+    const x = values(inSize(g), 21, false);
+    const w = values(K * F, 22, false);
+    const b = values(F, 23, false);
+    const dy = values(M * F, 24, false);
+    const a = values(M * F, 25, false).map((v) => Math.max(0, v));
+    const run = (k: WasmConvKernels, wrap: (a: Float32Array) => Float32Array) => {
+      const [xr, dyr, ar] = [wrap(x), wrap(dy), wrap(a)];
+      const y = wrap(new Float32Array(M * F));
+      const dx = wrap(new Float32Array(inSize(g)));
+      const dwb = wrap(new Float32Array((K + 1) * F));
+      k.direct.forward(xr, g, w, b, y, F, true);
+      k.direct.backward(xr, g, dyr, ar, w, dwb, dx, F);
+      const cols = wrap(new Float32Array(M * (K + 1)));
+      k.im2col(xr, g, cols, true);
+      const back = wrap(new Float32Array(inSize(g)));
+      k.col2im(cols.subarray(0, M * K), g, back);
+      const r = wrap(new Float32Array(M * F));
+      k.relu(dyr, r, M * F);
+      const rb = wrap(new Float32Array(M * F));
+      k.reluBackward(dyr, ar, rb, M * F);
+      const pool = windowGeometry('test', 'pool window', [3, 12, 11, 32], [2, 2], [2, 2], 'valid');
+      const py = wrap(new Float32Array(outPixels(pool) * 32));
+      const winners = new Int32Array(py.length);
+      k.maxPoolForward(xr, pool, py, winners);
+      const pdx = wrap(new Float32Array(inSize(pool)));
+      k.maxPoolBackward(py, winners, py.length, pdx, inSize(pool), pool.batch);
+      return [y, dx, dwb, cols, back, r, rb, py, winners, pdx].map((t) => Array.from(t));
+    };
+    const expected = run(copying, (t) => t);
+    const actual = run(inPlace, resident);
+    actual.forEach((v, i) => expectSame(v, expected[i], `output ${i}`));
+    expect(matrix.isResident(resident(x))).toBe(true);
+    matrix.dispose();
   });
 });

@@ -78,3 +78,35 @@ describe.skipIf(!wasmSimdSupported())('WebAssembly SIMD optimizer updates', () =
     expect(Array.from(w)).toEqual(Array.from(before));
   });
 });
+
+describe.skipIf(!wasmSimdSupported())('Adam with a fused checkpoint (backup)', () => {
+  it('writes the old w, m, c aside and updates exactly as without, resident or not, on 1 and 2 threads', async () => {
+    for (const threads of [1, 2]) {
+      const k = new WasmKernels({ threads });
+      for (const [n, resident] of [[70001, true], [5003, true], [37, false]] as const) {
+        const make = (seed: number, nonNegative = false): Float32Array => {
+          const a = (resident ? k.allocate(n) : null) ?? new Float32Array(n);
+          for (let i = 0; i < n; i++) a[i] = nonNegative ? ((i * seed) % 97) / 97 : Math.sin(i * seed);
+          return a;
+        };
+        const [w, g, m, c] = [make(1), make(2), make(3), make(4, true)];
+        const [w2, m2, c2] = [w.slice(), m.slice(), c.slice()];
+        const backup = [make(5), make(6), make(7)] as [Float32Array, Float32Array, Float32Array];
+        const [oldW, oldM, oldC] = [w.slice(), m.slice(), c.slice()];
+        for (let wait = 0; wait < 50 && k.readyWorkers < threads - 1; wait++) {
+          k.matmul(new Float32Array(256 * 256), new Float32Array(256 * 256), new Float32Array(256 * 256), 256, 256, 256);
+          await new Promise((r) => setTimeout(r, 10));
+        }
+        k.updates.adam(w, g, m, c, 0.9, 0.999, 0.01, 1.5, 1e-7, backup);
+        k.updates.adam(w2, g, m2, c2, 0.9, 0.999, 0.01, 1.5, 1e-7);
+        expect(Array.from(backup[0])).toEqual(Array.from(oldW));
+        expect(Array.from(backup[1])).toEqual(Array.from(oldM));
+        expect(Array.from(backup[2])).toEqual(Array.from(oldC));
+        expect(Array.from(w)).toEqual(Array.from(w2));
+        expect(Array.from(m)).toEqual(Array.from(m2));
+        expect(Array.from(c)).toEqual(Array.from(c2));
+      }
+      k.dispose();
+    }
+  });
+});

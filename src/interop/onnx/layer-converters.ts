@@ -115,7 +115,7 @@ function windowAttributes(
 
 register<Conv2D>({
   layerClass: Conv2D,
-  describe: 'Conv2D → Conv',
+  describe: 'Conv2D → Conv (+ Relu with activation relu)',
   convert(layer, graph, shaped, name) {
     graph.ensureLayout('channels-first', 4, name);
     // handgrad keeps W as [kh, kw, in, out] (HWIO, as Keras); ONNX wants [out, in, kh, kw] (OIHW).
@@ -134,6 +134,7 @@ register<Conv2D>({
     const w = graph.constant(`${name}.weights`, [cout, cin, kh, kw], oihw);
     const b = graph.constant(`${name}.biases`, [cout], layer.biases.data);
     graph.apply('Conv', name, [w, b], windowAttributes(shaped, layer.kernelSize, layer.strides, layer.padding, name));
+    if (layer.activation === 'relu') graph.apply('Relu', `${name}.relu`); // the fused activation, as its own node
   },
 });
 register<MaxPool2D>({

@@ -111,7 +111,7 @@ registerExport<Conv2D>({
         padding: layer.padding,
         data_format: 'channels_last',
         dilation_rate: [1, 1],
-        activation: 'linear',
+        activation: layer.activation,
         use_bias: true,
       },
       // Both keep the kernel as [kh, kw, in, out] (HWIO), so the values go over unchanged.
@@ -375,8 +375,10 @@ registerImport({
     }
     const padding = paddingOf(ctx);
     const outputShape = windowOutput(ctx, kernelSize, strides, padding, filters as number);
-    const activation = activationLayers(ctx, 'activation', true, outputShape);
-    const conv = new Conv2D(inChannels, filters as number, { kernelSize, strides, padding, seed: ctx.index });
+    // a fused ReLU stays fused (Conv2D's own activation option); others become a layer after it
+    const fusedRelu = ctx.config.activation === 'relu';
+    const activation = fusedRelu ? [] : activationLayers(ctx, 'activation', true, outputShape);
+    const conv = new Conv2D(inChannels, filters as number, { kernelSize, strides, padding, seed: ctx.index, ...(fusedRelu ? { activation: 'relu' as const } : {}) });
     conv.weights.data.set(ctx.weight('kernel', [kernelSize[0], kernelSize[1], inChannels, filters as number]));
     if (ctx.config.use_bias !== false) conv.biases.data.set(ctx.weight('bias', [filters as number]));
     return { layers: [conv, ...activation], outputShape };

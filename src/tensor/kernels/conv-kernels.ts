@@ -24,8 +24,8 @@ export interface ConvKernels {
   reluBackward(dy: Float32Array, x: Float32Array, dx: Float32Array, n: number): void;
   /** See {@link maxPoolForward}. */
   maxPoolForward(x: Float32Array, g: WindowGeometry, y: Float32Array, argmax: Int32Array): void;
-  /** See {@link maxPoolBackward}. */
-  maxPoolBackward(dy: Float32Array, argmax: Int32Array, count: number, dx: Float32Array, inputSize: number): void;
+  /** See {@link maxPoolBackward}; `batch` (images, default 1) lets a threaded set split the work by images. */
+  maxPoolBackward(dy: Float32Array, argmax: Int32Array, count: number, dx: Float32Array, inputSize: number, batch?: number): void;
   /** Convolution without the im2col matrix, where the set has it (WebAssembly): see {@link DirectConvKernels}. */
   readonly direct?: DirectConvKernels;
 }
@@ -38,12 +38,17 @@ export interface ConvKernels {
  * kw·C to be a multiple of 8. The sums run in another order than im2col + GEMM: equal to rounding.
  */
 export interface DirectConvKernels {
-  /** `y = im2col(x) · W̃ + b` */
-  forward(x: Float32Array, g: WindowGeometry, weights: Float32Array, bias: Float32Array, y: Float32Array, filters: number): void;
-  /** `[dL/dW̃; dL/db] = [im2col(x) 1]ᵀ · G`, into one `[kh·kw·C + 1, filters]` buffer (overwritten). */
-  backwardFilter(x: Float32Array, g: WindowGeometry, dy: Float32Array, dweightsAndBiases: Float32Array, filters: number): void;
-  /** `dL/dx = col2im(G · W̃ᵀ)` (overwritten). */
-  backwardInput(dy: Float32Array, g: WindowGeometry, weights: Float32Array, dx: Float32Array, filters: number): void;
+  /** `y = im2col(x) · W̃ + b`, then `y = max(0, y)` (ReLU's rules) when `relu` is set */
+  forward(x: Float32Array, g: WindowGeometry, weights: Float32Array, bias: Float32Array, y: Float32Array, filters: number, relu?: boolean): void;
+  /**
+   * The backward products from one load of G: with `activated` (the fused ReLU's output a), G is first
+   * masked, G ⊙ 1[a > 0]; then `[dL/dW̃; dL/db] = [im2col(x) 1]ᵀ · G` into one `[kh·kw·C + 1, filters]`
+   * buffer, and with `dx`, `dL/dx = col2im(G · W̃ᵀ)` (needs kw·C a multiple of 8). All overwritten.
+   */
+  backward(
+    x: Float32Array, g: WindowGeometry, dy: Float32Array, activated: Float32Array | null, weights: Float32Array,
+    dweightsAndBiases: Float32Array, dx: Float32Array | null, filters: number,
+  ): void;
 }
 
 /** True when every window of `g` lies inside the image (no padding read), so the direct kernels apply. */
@@ -64,16 +69,22 @@ export const jsConvKernels: ConvKernels = {
   maxPoolBackward,
 };
 
-let wasmConv: WasmConvKernels | null = null;
+/** One WebAssembly convolution set (module, memory, worker pool) per WebAssembly matrix set. */
+const wasmConvBySet = new WeakMap<WasmKernels, WasmConvKernels>();
 
 /**
  * The set that goes with the active matrix kernels: WebAssembly SIMD when they are a {@link WasmKernels}
- * (the default where SIMD validates), plain JS otherwise — so `useKernels('js')` moves everything to JS,
+ * (the default where SIMD validates; one convolution set per matrix set), plain JS otherwise — so `useKernels('js')` moves everything to JS,
  * and the gradient checker's float64 scope (which hands out the reference matrix kernels) gets loops
  * that keep float64.
  */
 export function convKernels(): ConvKernels {
-  if (!(getKernels() instanceof WasmKernels)) return jsConvKernels;
-  wasmConv ??= new WasmConvKernels();
-  return wasmConv;
+  const kernels = getKernels();
+  if (!(kernels instanceof WasmKernels)) return jsConvKernels;
+  let conv = wasmConvBySet.get(kernels);
+  if (conv === undefined) wasmConvBySet.set(kernels, (conv = new WasmConvKernels(kernels.arena)));
+  // as many threads as the matrix products (setThreads); a set of its own per matrix set, so two sets with
+  // different thread counts used in turn (the benchmark's 1-thread row) do not restart each other's workers
+  conv.setThreads(kernels.threads);
+  return conv;
 }

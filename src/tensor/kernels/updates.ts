@@ -19,8 +19,13 @@ export interface UpdateKernels {
   /**
    * Adam: `m ← β₁ · m + (1 − β₁) · g`, `c ← β₂ · c + (1 − β₂) · g²`,
    * `w ← w − lrm · m / (√(c · cScale) + ε)` with `lrm = lr / (1 − β₁ᵗ)` and `cScale = 1 / (1 − β₂ᵗ)`.
+   * With `backup` (three arrays as long as `w`), the old w, m and c are copied there first — fused into
+   * the update pass where the kernel can, so a checkpoint for undoing the step costs no extra pass.
    */
-  adam(w: Float32Array, g: Float32Array, m: Float32Array, c: Float32Array, beta1: number, beta2: number, lrm: number, cScale: number, eps: number): void;
+  adam(
+    w: Float32Array, g: Float32Array, m: Float32Array, c: Float32Array, beta1: number, beta2: number, lrm: number,
+    cScale: number, eps: number, backup?: readonly [Float32Array, Float32Array, Float32Array],
+  ): void;
 }
 
 /** The plain-JS update rules (float64 arithmetic, each result rounded to float32 when stored). */
@@ -44,7 +49,12 @@ export const jsUpdates: UpdateKernels = {
       w[i] -= (lr * gi) / (Math.sqrt(c) + eps);
     }
   },
-  adam(w, g, m, c, beta1, beta2, lrm, cScale, eps) {
+  adam(w, g, m, c, beta1, beta2, lrm, cScale, eps, backup) {
+    if (backup !== undefined) {
+      backup[0].set(w);
+      backup[1].set(m);
+      backup[2].set(c);
+    }
     for (let i = 0; i < w.length; i++) {
       const gi = g[i];
       const mi = beta1 * m[i] + (1 - beta1) * gi;

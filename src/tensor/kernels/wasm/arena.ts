@@ -184,3 +184,21 @@ export class WasmArena {
     return true;
   }
 }
+
+/** A block of the arena for a kernel's operand copies, replaced by a bigger one when a call needs more. */
+export class ScratchBlock {
+  /** Byte address of the block (−1 before the first {@link ensure}, or when the memory was full). */
+  address = -1;
+  private bytes = 0;
+
+  constructor(private readonly arena: WasmArena) {}
+
+  /** A block of at least `bytes` at {@link address}. @returns false when the memory cannot hold it */
+  ensure(bytes: number): boolean {
+    if (bytes <= this.bytes) return true;
+    if (this.address >= 0) this.arena.freeBlock(this.address, this.bytes);
+    this.address = this.arena.allocBlock(bytes);
+    this.bytes = this.address < 0 ? 0 : bytes;
+    return this.address >= 0;
+  }
+}

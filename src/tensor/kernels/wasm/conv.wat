@@ -32,7 +32,7 @@
         (br $s))))
 
   ;; dst[0..n) += src[0..n)
-  (func $accumulate (param $src i32) (param $dst i32) (param $n i32)
+  (func $accumulate (export "accumulate") (param $src i32) (param $dst i32) (param $n i32)
     (local $end4 i32) (local $end i32)
     (local.set $end (i32.add (local.get $src) (i32.shl (local.get $n) (i32.const 2))))
     (local.set $end4 (i32.add (local.get $src) (i32.shl (i32.and (local.get $n) (i32.const -4)) (i32.const 2))))
@@ -225,15 +225,19 @@
   ;; floats from x) of the winner — the first maximum in window order, or the last NaN (a NaN wins, so
   ;; it is never hidden). Per channel group: the running winner starts at the window's first pixel and
   ;; a pixel takes over where it is strictly greater or NaN (the first pixel against itself: only NaN).
+  ;; Images [first, first + batch) of the batch at x (indices count from x; y and argmax point at the
+  ;; first image's outputs), so threads can each take a range of images.
   (func (export "maxPool") (param $x i32) (param $y i32) (param $am i32)
         (param $batch i32) (param $H i32) (param $W i32) (param $C i32) (param $kh i32) (param $kw i32)
         (param $sy i32) (param $sx i32) (param $pt i32) (param $pl i32) (param $oh i32) (param $ow i32)
+        (param $first i32)
     (local $n i32) (local $oy i32) (local $ox i32) (local $c i32) (local $C4 i32)
     (local $iy i32) (local $ix i32) (local $y0 i32) (local $y1 i32) (local $x0 i32) (local $x1 i32)
     (local $i i32) (local $take v128) (local $v v128) (local $best v128) (local $bi v128)
     (local $s f32) (local $sb f32) (local $si i32)
     (local.set $C4 (i32.and (local.get $C) (i32.const -4)))
-    (local.set $n (i32.const 0))
+    (local.set $n (local.get $first))
+    (local.set $batch (i32.add (local.get $first) (local.get $batch)))
     (block $ndone (loop $nloop
       (br_if $ndone (i32.ge_u (local.get $n) (local.get $batch)))
       (local.set $oy (i32.const 0))
@@ -313,10 +317,13 @@
       (local.set $n (i32.add (local.get $n) (i32.const 1)))
       (br $nloop))))
 
-  ;; Max-pooling backward: dx (inputSize floats) = 0, then dx[argmax[o]] += dy[o] for every output o.
-  (func (export "maxPoolBackward") (param $dy i32) (param $am i32) (param $count i32) (param $dx i32) (param $inputSize i32)
+  ;; Max-pooling backward: dx[zeroFrom, zeroFrom + zeroCount) = 0, then dx[argmax[o]] += dy[o] for the
+  ;; `count` outputs o at dy/argmax. A range of whole images zeroes its own inputs, which are the only
+  ;; ones its winners point at, so threads can each take a range.
+  (func (export "maxPoolBackward") (param $dy i32) (param $am i32) (param $count i32) (param $dx i32)
+        (param $zeroFrom i32) (param $zeroCount i32)
     (local $end i32) (local $at i32)
-    (call $zero (local.get $dx) (local.get $inputSize))
+    (call $zero (i32.add (local.get $dx) (i32.shl (local.get $zeroFrom) (i32.const 2))) (local.get $zeroCount))
     (local.set $end (i32.add (local.get $dy) (i32.shl (local.get $count) (i32.const 2))))
     (block $done
       (loop $l

@@ -1,3 +1,4 @@
+import { decodeBase64 } from './decode-base64.js';
 import { jsElementwise, type ElementwiseKernels } from '../elementwise.js';
 import type { WasmArena } from './arena.js';
 import { ELEMENTWISE_WASM_BASE64 } from './elementwise-bytes.js';
@@ -15,13 +16,6 @@ interface ElementwiseExports {
   sumColumns(x: number, out: number, rows: number, cols: number): void;
 }
 
-function decode(base64: string): Uint8Array<ArrayBuffer> {
-  const text = atob(base64);
-  const bytes = new Uint8Array(text.length);
-  for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i);
-  return bytes;
-}
-
 /** Rows of a `cols`-wide operand that fit the scratch block (bias rows, column sums). */
 const SCRATCH_BYTES = 1 << 16;
 
@@ -34,7 +28,7 @@ export class WasmElementwise implements ElementwiseKernels {
 
   constructor(arena: WasmArena) {
     this.arena = arena;
-    const bytes = decode(arena.shared ? ELEMENTWISE_SHARED_WASM_BASE64 : ELEMENTWISE_WASM_BASE64);
+    const bytes = decodeBase64(arena.shared ? ELEMENTWISE_SHARED_WASM_BASE64 : ELEMENTWISE_WASM_BASE64);
     this.exports = new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { memory: arena.memory as WebAssembly.Memory } })
       .exports as unknown as ElementwiseExports;
     this.heap = new Float32Array(arena.memory.buffer);

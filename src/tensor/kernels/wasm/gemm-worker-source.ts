@@ -13,7 +13,8 @@
  *             worker dies mid-chunk);
  *   [KIND]    0: a matrix product, 1: an Adam update;
  *   [ARGS…]   a product: a, sai, sap, b, sbp, sbj, c, m, k, n, work, byRows, chunk;
- *             an Adam update: w, g, m, c, n, chunk, then as float32 bits b1, s1, b2, s2, lrm, cscale, eps.
+ *             an Adam update: w, g, m, c, n, chunk, then as float32 bits b1, s1, b2, s2, lrm, cscale, eps,
+ *             then the backup addresses bw, bm, bc (0: none).
  * A product is cut into chunks of `chunk` rows (byRows) or columns of C; an update into chunks of
  * `chunk` elements (a multiple of 4, so each runs the same vector code as one call over all would). Every thread — the main one
  * too — takes the next chunk from the shared counter (Atomics.add) until none is left, so a thread that
@@ -23,7 +24,7 @@
 export const GEMM_WORKER_SOURCE = `
 'use strict';
 const SLOT = 32, READY = 0, SEQ = 1, DONE = 2, CURRENT = 3, KIND = 4, ARGS = 5;
-const SPIN = 20000; // Atomics.load polls, about 100 µs
+const SPIN = 100000; // Atomics.load polls, about 0.5 ms: longer than the gaps between products in a training step
 function serve(data) {
   const gemm = new WebAssembly.Instance(data.module, { env: { memory: data.memory } }).exports.gemm;
   const adam = new WebAssembly.Instance(data.updatesModule, { env: { memory: data.memory } }).exports.adam;
@@ -48,13 +49,15 @@ function serve(data) {
       const w = ctrl[x], g = ctrl[x + 1], m = ctrl[x + 2], c = ctrl[x + 3], n = ctrl[x + 4], chunk = ctrl[x + 5];
       const b1 = floats[x + 6], s1 = floats[x + 7], b2 = floats[x + 8], s2 = floats[x + 9];
       const lrm = floats[x + 10], cs = floats[x + 11], eps = floats[x + 12];
+      const bw = ctrl[x + 13], bm = ctrl[x + 14], bc = ctrl[x + 15];
       for (;;) {
         const i = Atomics.add(ctrl, counter, 1);
         const start = i * chunk;
         if (start >= n) break;
         Atomics.store(ctrl, base + CURRENT, i);
         const o = start * 4;
-        adam(w + o, g + o, m + o, c + o, Math.min(chunk, n - start), b1, s1, b2, s2, lrm, cs, eps);
+        adam(w + o, g + o, m + o, c + o, Math.min(chunk, n - start), b1, s1, b2, s2, lrm, cs, eps,
+          bw === 0 ? 0 : bw + o, bw === 0 ? 0 : bm + o, bw === 0 ? 0 : bc + o);
         Atomics.store(ctrl, base + CURRENT, -1);
       }
     } else {

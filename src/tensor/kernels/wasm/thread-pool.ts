@@ -1,3 +1,4 @@
+import { decodeBase64 } from './decode-base64.js';
 import { GEMM_WORKER_SOURCE } from './gemm-worker-source.js';
 import { MATMUL_SHARED_WASM_BASE64 } from './matmul-shared-bytes.js';
 
@@ -32,12 +33,7 @@ let sharedBytes: Uint8Array<ArrayBuffer> | null = null;
 
 /** The shared-memory build of matmul.wat, decoded once. */
 export function matmulSharedWasmBytes(): Uint8Array<ArrayBuffer> {
-  if (sharedBytes === null) {
-    const text = atob(MATMUL_SHARED_WASM_BASE64);
-    const bytes = new Uint8Array(text.length);
-    for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i);
-    sharedBytes = bytes;
-  }
+  sharedBytes ??= decodeBase64(MATMUL_SHARED_WASM_BASE64);
   return sharedBytes;
 }
 
@@ -54,7 +50,7 @@ interface NodeProcess {
 }
 
 /** How this runtime can start workers: Node worker_threads, browser Web Workers, or not at all. */
-function workerHost(): 'node' | 'web' | null {
+export function workerHost(): 'node' | 'web' | null {
   if (typeof SharedArrayBuffer !== 'function' || typeof Atomics !== 'object') return null;
   const proc = (globalThis as { process?: NodeProcess }).process;
   if (typeof proc?.getBuiltinModule === 'function' && proc.getBuiltinModule('node:worker_threads')) return 'node';
@@ -84,7 +80,7 @@ export function hardwareThreads(): number {
 }
 
 /** Whether this thread may block in Atomics.wait (not a browser's main thread). */
-function canBlock(): boolean {
+export function canBlock(): boolean {
   const g = globalThis as { window?: unknown; process?: unknown };
   return typeof g.process === 'object' || typeof g.window !== 'object';
 }
@@ -197,10 +193,12 @@ export class GemmThreadPool {
 
   /**
    * Hands worker `i` an Adam update of `n` elements cut into chunks of `chunk` (a multiple of 4) that it
-   * takes from the shared counter. Addresses in bytes; see updates.wat for the scalars. Returns at once.
+   * takes from the shared counter. Addresses in bytes (backup 0: none); see updates.wat for the scalars.
+   * Returns at once.
    */
   startAdam(i: number, w: number, g: number, m: number, c: number, n: number, chunk: number,
-    b1: number, s1: number, b2: number, s2: number, lrm: number, cScale: number, eps: number): void {
+    b1: number, s1: number, b2: number, s2: number, lrm: number, cScale: number, eps: number,
+    bw: number, bm: number, bc: number): void {
     const ctrl = this.control;
     const f = this.floats;
     const at = i * SLOT + ARGS;
@@ -217,6 +215,9 @@ export class GemmThreadPool {
     f[at + 10] = lrm;
     f[at + 11] = cScale;
     f[at + 12] = eps;
+    ctrl[at + 13] = bw;
+    ctrl[at + 14] = bm;
+    ctrl[at + 15] = bc;
     ctrl[i * SLOT + KIND] = 1;
     this.publish(i);
   }

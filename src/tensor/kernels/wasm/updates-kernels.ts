@@ -1,7 +1,8 @@
+import { decodeBase64 } from './decode-base64.js';
 import { jsUpdates, type UpdateKernels } from '../updates.js';
 import { UPDATES_WASM_BASE64 } from './updates-bytes.js';
 
-import type { WasmArena } from './arena.js';
+import { ScratchBlock, type WasmArena } from './arena.js';
 import { UPDATES_SHARED_WASM_BASE64 } from './updates-shared-bytes.js';
 
 /*
@@ -15,14 +16,7 @@ interface UpdateExports {
   sgd(w: number, g: number, n: number, lr: number): void;
   sgdMomentum(w: number, g: number, m: number, n: number, mu: number, lr: number): void;
   scaledByCache(w: number, g: number, c: number, n: number, rho: number, sigma: number, lr: number, eps: number): void;
-  adam(w: number, g: number, m: number, c: number, n: number, b1: number, s1: number, b2: number, s2: number, lrm: number, cScale: number, eps: number): void;
-}
-
-function decode(base64: string): Uint8Array<ArrayBuffer> {
-  const text = atob(base64);
-  const bytes = new Uint8Array(text.length);
-  for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i);
-  return bytes;
+  adam(w: number, g: number, m: number, c: number, n: number, b1: number, s1: number, b2: number, s2: number, lrm: number, cScale: number, eps: number, bw: number, bm: number, bc: number): void;
 }
 
 let cachedBytes: Uint8Array<ArrayBuffer> | null = null;
@@ -30,13 +24,13 @@ let cachedSharedBytes: Uint8Array<ArrayBuffer> | null = null;
 
 /** The compiled updates.wat (imported plain memory), decoded once. */
 export function updatesWasmBytes(): Uint8Array<ArrayBuffer> {
-  cachedBytes ??= decode(UPDATES_WASM_BASE64);
+  cachedBytes ??= decodeBase64(UPDATES_WASM_BASE64);
   return cachedBytes;
 }
 
 /** The compiled updates.wat (imported shared memory), decoded once. */
 export function updatesSharedWasmBytes(): Uint8Array<ArrayBuffer> {
-  cachedSharedBytes ??= decode(UPDATES_SHARED_WASM_BASE64);
+  cachedSharedBytes ??= decodeBase64(UPDATES_SHARED_WASM_BASE64);
   return cachedSharedBytes;
 }
 
@@ -51,11 +45,10 @@ export class WasmUpdates implements UpdateKernels {
    * Runs a big Adam update on the worker threads (set by the kernel set that owns the pool); returns
    * false when it did not (one thread, a small update), and the update then runs here.
    */
-  threadedAdam: ((w: number, g: number, m: number, c: number, n: number, b1: number, s1: number, b2: number, s2: number, lrm: number, cScale: number, eps: number) => boolean) | null = null;
+  threadedAdam: ((w: number, g: number, m: number, c: number, n: number, b1: number, s1: number, b2: number, s2: number, lrm: number, cScale: number, eps: number, bw: number, bm: number, bc: number) => boolean) | null = null;
   private heap: Float32Array;
-  /** Scratch block for arrays that do not live in the memory, and its size in bytes. */
-  private scratch = -1;
-  private scratchBytes = 0;
+  /** Scratch for operands that do not live in the memory. */
+  private readonly scratch: ScratchBlock;
   /** Float offsets of the arrays of the current call (resident: their own; else in scratch). */
   private readonly offsets = [0, 0, 0, 0];
   /** Which arrays of the current call were copied into scratch (and must be copied back). */
@@ -63,6 +56,7 @@ export class WasmUpdates implements UpdateKernels {
 
   constructor(arena: WasmArena) {
     this.arena = arena;
+    this.scratch = new ScratchBlock(arena);
     const bytes = arena.shared ? updatesSharedWasmBytes() : updatesWasmBytes();
     const module = new WebAssembly.Module(bytes);
     this.module = module;
@@ -109,24 +103,37 @@ export class WasmUpdates implements UpdateKernels {
   readonly adam = (
     w: Float32Array, g: Float32Array, m: Float32Array, c: Float32Array,
     beta1: number, beta2: number, lrm: number, cScale: number, eps: number,
+    backup?: readonly [Float32Array, Float32Array, Float32Array],
   ): void => {
     const n = w.length;
+    // the backup is fused into the pass when all four arrays and the backup live in the memory
+    const arena = this.arena;
+    const fused = backup !== undefined && arena.owns(w) && arena.owns(m) && arena.owns(c) &&
+      arena.owns(backup[0]) && arena.owns(backup[1]) && arena.owns(backup[2]);
+    if (backup !== undefined && !fused) {
+      backup[0].set(w);
+      backup[1].set(m);
+      backup[2].set(c);
+    }
     const o = this.load(n, w, g, m, c);
     if (o === null) return jsUpdates.adam(w, g, m, c, beta1, beta2, lrm, cScale, eps);
     const [ow, og, om, oc] = o;
     const s1 = 1 - beta1;
     const s2 = 1 - beta2;
-    if (this.threadedAdam?.(ow * 4, og * 4, om * 4, oc * 4, n, beta1, s1, beta2, s2, lrm, cScale, eps) !== true) {
-      this.exports.adam(ow * 4, og * 4, om * 4, oc * 4, n, beta1, s1, beta2, s2, lrm, cScale, eps);
+    const bw = fused ? backup[0].byteOffset : 0;
+    const bm = fused ? backup[1].byteOffset : 0;
+    const bc = fused ? backup[2].byteOffset : 0;
+    if (this.threadedAdam?.(ow * 4, og * 4, om * 4, oc * 4, n, beta1, s1, beta2, s2, lrm, cScale, eps, bw, bm, bc) !== true) {
+      this.exports.adam(ow * 4, og * 4, om * 4, oc * 4, n, beta1, s1, beta2, s2, lrm, cScale, eps, bw, bm, bc);
     }
     this.store(0, w);
     this.store(2, m);
     this.store(3, c);
   };
 
-  /** Adam on `n` elements at byte addresses in the memory (one chunk of a threaded update). */
-  adamAt(w: number, g: number, m: number, c: number, n: number, b1: number, s1: number, b2: number, s2: number, lrm: number, cScale: number, eps: number): void {
-    this.exports.adam(w, g, m, c, n, b1, s1, b2, s2, lrm, cScale, eps);
+  /** Adam on `n` elements at byte addresses in the memory (one chunk of a threaded update; backup 0: none). */
+  adamAt(w: number, g: number, m: number, c: number, n: number, b1: number, s1: number, b2: number, s2: number, lrm: number, cScale: number, eps: number, bw: number, bm: number, bc: number): void {
+    this.exports.adam(w, g, m, c, n, b1, s1, b2, s2, lrm, cScale, eps, bw, bm, bc);
   }
 
   /**
@@ -140,9 +147,9 @@ export class WasmUpdates implements UpdateKernels {
       this.copied[i] = !this.arena.owns(arrays[i]);
       if (this.copied[i]) copies++;
     }
-    if (copies > 0 && !this.ensureScratch(slot * copies * 4)) return null;
+    if (copies > 0 && !this.scratch.ensure(slot * copies * 4)) return null;
     const offsets = this.offsets;
-    let next = this.scratch >> 2;
+    let next = this.scratch.address >> 2;
     for (let i = 0; i < arrays.length; i++) {
       if (this.copied[i]) {
         offsets[i] = next;
@@ -176,12 +183,4 @@ export class WasmUpdates implements UpdateKernels {
     target.set(view);
   }
 
-  /** A scratch block of at least `bytes`. @returns false when the memory cannot hold it */
-  private ensureScratch(bytes: number): boolean {
-    if (bytes <= this.scratchBytes) return true;
-    if (this.scratch >= 0) this.arena.freeBlock(this.scratch, this.scratchBytes);
-    this.scratch = this.arena.allocBlock(bytes);
-    this.scratchBytes = this.scratch < 0 ? 0 : bytes;
-    return this.scratch >= 0;
-  }
 }

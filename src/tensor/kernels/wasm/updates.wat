@@ -109,9 +109,12 @@
   ;;       w ← w − (lr / (1 − β₁ᵗ)) · m / (√(c · 1/(1 − β₂ᵗ)) + ε)
   ;; $lrm = lr / (1 − β₁ᵗ), $cscale = 1 / (1 − β₂ᵗ) and 1 − β₁, 1 − β₂ ($s1, $s2) come from the caller,
   ;; computed in f64 and rounded once (1 − β₂ in f32 from a rounded β₂ = 0.999 would be off by 1e-5).
+  ;; When $bw is not 0, the old w, m and c are written to $bw, $bm, $bc as they are read (the checkpoint
+  ;; that lets a step be undone, without a separate copy pass).
   (func (export "adam") (param $w i32) (param $g i32) (param $m i32) (param $c i32) (param $n i32)
                         (param $b1 f32) (param $s1 f32) (param $b2 f32) (param $s2 f32)
                         (param $lrm f32) (param $cscale f32) (param $eps f32)
+                        (param $bw i32) (param $bm i32) (param $bc i32)
     (local $end i32) (local $end4 i32)
     (local $vb1 v128) (local $v1b1 v128) (local $vb2 v128) (local $v1b2 v128) (local $vlrm v128) (local $vcs v128)
     (local $veps v128) (local $vg v128) (local $vm v128) (local $vc v128)
@@ -128,6 +131,14 @@
     (block $vdone
       (loop $v
         (br_if $vdone (i32.ge_u (local.get $w) (local.get $end4)))
+        (if (local.get $bw)
+          (then
+            (v128.store (local.get $bw) (v128.load (local.get $w)))
+            (v128.store (local.get $bm) (v128.load (local.get $m)))
+            (v128.store (local.get $bc) (v128.load (local.get $c)))
+            (local.set $bw (i32.add (local.get $bw) (i32.const 16)))
+            (local.set $bm (i32.add (local.get $bm) (i32.const 16)))
+            (local.set $bc (i32.add (local.get $bc) (i32.const 16)))))
         (local.set $vg (v128.load (local.get $g)))
         (local.set $vm (f32x4.add (f32x4.mul (local.get $vb1) (v128.load (local.get $m)))
                                   (f32x4.mul (local.get $v1b1) (local.get $vg))))
@@ -147,6 +158,14 @@
     (block $done
       (loop $s
         (br_if $done (i32.ge_u (local.get $w) (local.get $end)))
+        (if (local.get $bw)
+          (then
+            (f32.store (local.get $bw) (f32.load (local.get $w)))
+            (f32.store (local.get $bm) (f32.load (local.get $m)))
+            (f32.store (local.get $bc) (f32.load (local.get $c)))
+            (local.set $bw (i32.add (local.get $bw) (i32.const 4)))
+            (local.set $bm (i32.add (local.get $bm) (i32.const 4)))
+            (local.set $bc (i32.add (local.get $bc) (i32.const 4)))))
         (local.set $gs (f32.load (local.get $g)))
         (local.set $ms (f32.add (f32.mul (local.get $b1) (f32.load (local.get $m)))
                                 (f32.mul (local.get $s1) (local.get $gs))))

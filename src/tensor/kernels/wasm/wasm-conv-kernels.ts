@@ -1,6 +1,11 @@
 import type { ConvKernels, DirectConvKernels } from '../conv-kernels.js';
 import type { WindowGeometry } from '../../window-geometry.js';
 import { CONV_WASM_BASE64 } from './conv-bytes.js';
+import { CONV_SHARED_WASM_BASE64 } from './conv-shared-bytes.js';
+import type { WasmArena } from './arena.js';
+import { ConvThreadPool } from './conv-thread-pool.js';
+import { decodeBase64 } from './decode-base64.js';
+import { SHARED_MAX_PAGES, threadsSupported } from './thread-pool.js';
 
 /*
  * The convolutional network's memory-bound kernels (im2col, col2im, ReLU, max pooling) in WebAssembly
@@ -10,16 +15,27 @@ import { CONV_WASM_BASE64 } from './conv-bytes.js';
  * 1–4 ns per element: for 64×26×26×32 activations ReLU backward takes 2.75 ms in JS, the copies 0.3 ms.
  * Memory grows only for larger operands than any before; results go out through views cached per
  * (offset, length), so a training loop at a fixed batch size allocates nothing after its first step.
+ *
+ * Resident tensors: given the matrix kernels' arena on a shared memory, the module computes in that same
+ * memory, and operands that live there (handgrad's large tensors do: see arena.ts) are read and written
+ * in place — only the others are copied into a scratch block of the arena (and results back out).
+ *
+ * Threads: where shared WebAssembly memory and workers exist, the module is conv.wat's shared-memory
+ * build and the direct convolutions split the batch by images across a worker pool (conv-thread-pool.ts)
+ * when more than one thread is asked for (the count follows the matrix kernels' `setThreads`). Forward and
+ * dL/dx compute each image exactly as one thread would; dL/dW sums fixed groups of images into partial
+ * sums added in a fixed order — so every result is bit-identical for any thread count.
  */
 
 interface ConvExports {
-  readonly memory: WebAssembly.Memory;
+  readonly memory?: WebAssembly.Memory;
+  accumulate(src: number, dst: number, n: number): void;
   im2col(x: number, cols: number, ...geometryAndOnes: Geometry13): void;
   col2im(cols: number, dx: number, ...geometryAndOnes: Geometry13): void;
   relu(x: number, y: number, n: number): void;
   reluBackward(dy: number, x: number, dx: number, n: number): void;
-  maxPool(x: number, y: number, argmax: number, ...geometry: Geometry12): void;
-  maxPoolBackward(dy: number, argmax: number, count: number, dx: number, inputSize: number): void;
+  maxPool(x: number, y: number, argmax: number, ...geometryAndFirst: Geometry13): void;
+  maxPoolBackward(dy: number, argmax: number, count: number, dx: number, zeroFrom: number, zeroCount: number): void;
   convForward(x: number, w: number, bias: number, y: number, ...geometryAndFilters: Direct11): void;
   convBackwardFilter(x: number, g: number, dw: number, ...geometryAndFilters: Direct11): void;
   convBackwardInput(g: number, w: number, wt: number, dx: number, ...geometryAndFilters: Direct11): void;
@@ -27,24 +43,38 @@ interface ConvExports {
 
 /** A window geometry as conv.wat takes it: batch, H, W, C, kh, kw, sy, sx, padTop, padLeft, outH, outW. */
 type Geometry12 = [number, number, number, number, number, number, number, number, number, number, number, number];
-/** The same, then `ones` (1: the column matrix has a trailing column of ones). */
+/** The same, then `ones` (1: the column matrix has a trailing column of ones) or the first image. */
 type Geometry13 = [...Geometry12, number];
 /** The direct convolutions' arguments: batch, H, W, C, kh, kw, sy, sx, outH, outW, filters. */
 type Direct11 = [number, number, number, number, number, number, number, number, number, number, number];
 
 const PAGE_BYTES = 65536;
 
+/** The exports the worker threads may run, by job number. */
+const JOBS = ['convForward', 'convBackwardFilter', 'convBackwardInput', 'maxPool', 'maxPoolBackward'] as const;
+const FORWARD = 0;
+const BACKWARD_FILTER = 1;
+const BACKWARD_INPUT = 2;
+const MAX_POOL = 3;
+const MAX_POOL_BACKWARD = 4;
+
+/** dL/dW is summed over this many fixed groups of images (fewer for smaller batches), whatever the thread count. */
+const FILTER_GRADIENT_GROUPS = 4;
+
+
 let cachedBytes: Uint8Array<ArrayBuffer> | null = null;
+let cachedSharedBytes: Uint8Array<ArrayBuffer> | null = null;
 
 /** The compiled conv.wat, decoded once from the embedded base64. */
 export function convWasmBytes(): Uint8Array<ArrayBuffer> {
-  if (cachedBytes === null) {
-    const text = atob(CONV_WASM_BASE64);
-    const bytes = new Uint8Array(text.length);
-    for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i);
-    cachedBytes = bytes;
-  }
+  cachedBytes ??= decodeBase64(CONV_WASM_BASE64);
   return cachedBytes;
+}
+
+/** The shared-memory build of conv.wat (for worker threads), decoded once. */
+export function convSharedWasmBytes(): Uint8Array<ArrayBuffer> {
+  cachedSharedBytes ??= decodeBase64(CONV_SHARED_WASM_BASE64);
+  return cachedSharedBytes;
 }
 
 const inputSize = (g: WindowGeometry) => g.batch * g.inHeight * g.inWidth * g.channels;
@@ -59,15 +89,131 @@ function align4(floats: number): number {
 export class WasmConvKernels implements ConvKernels {
   readonly name = 'wasm';
   private readonly exports: ConvExports;
+  private readonly memory: WebAssembly.Memory;
+  /** The compiled shared-memory module (workers instantiate it on the same memory); null if not shared. */
+  private readonly sharedModule: WebAssembly.Module | null;
+  private threadCount = 1;
+  private pool: ConvThreadPool | null = null;
   private heap: Float32Array;
   private heap32: Int32Array;
   private readonly views = new Map<number, Map<number, Float32Array>>();
   private readonly views32 = new Map<number, Map<number, Int32Array>>();
+  /** The matrix kernels' arena when this set computes in its memory (shared), else null (own memory). */
+  private readonly arena: WasmArena | null;
+  /** Float index of the scratch area every operand offset is relative to (0 in an own memory). */
+  private base = 0;
+  private scratchBytes = 0;
 
-  constructor() {
-    this.exports = new WebAssembly.Instance(new WebAssembly.Module(convWasmBytes()), {}).exports as unknown as ConvExports;
-    this.heap = new Float32Array(this.exports.memory.buffer);
-    this.heap32 = new Int32Array(this.exports.memory.buffer);
+  /** @param arena - the matrix kernels' arena: used (operands in place) when its memory is shared */
+  constructor(arena: WasmArena | null = null) {
+    this.arena = arena !== null && arena.shared && threadsSupported() ? arena : null;
+    if (this.arena !== null) {
+      this.sharedModule = new WebAssembly.Module(convSharedWasmBytes());
+      this.memory = this.arena.memory as WebAssembly.Memory;
+      this.exports = new WebAssembly.Instance(this.sharedModule, { env: { memory: this.memory } }).exports as unknown as ConvExports;
+      // views on a shared memory stay valid when it grows; new ones must see the new length
+      this.arena.addGrowListener(() => this.refreshHeap());
+    } else if (threadsSupported()) {
+      this.sharedModule = new WebAssembly.Module(convSharedWasmBytes());
+      this.memory = new WebAssembly.Memory({ initial: 1, maximum: SHARED_MAX_PAGES, shared: true });
+      this.exports = new WebAssembly.Instance(this.sharedModule, { env: { memory: this.memory } }).exports as unknown as ConvExports;
+    } else {
+      this.sharedModule = null;
+      this.exports = new WebAssembly.Instance(new WebAssembly.Module(convWasmBytes()), {}).exports as unknown as ConvExports;
+      this.memory = this.exports.memory as WebAssembly.Memory;
+    }
+    this.heap = new Float32Array(this.memory.buffer);
+    this.heap32 = new Int32Array(this.memory.buffer);
+  }
+
+  private refreshHeap(): void {
+    this.heap = new Float32Array(this.memory.buffer);
+    this.heap32 = new Int32Array(this.memory.buffer);
+  }
+
+  /** Threads the direct convolutions use (1 where threads are unavailable). */
+  get threads(): number {
+    return this.threadCount;
+  }
+
+  /** Uses `n` threads (the caller's and n − 1 workers, started lazily); 1 stops the workers. */
+  setThreads(n: number): void {
+    const count = this.sharedModule === null ? 1 : Math.max(1, Math.floor(n));
+    if (count === this.threadCount) return;
+    this.dispose();
+    this.threadCount = count;
+  }
+
+  /** Worker threads that have started and take shares of the direct convolutions. */
+  get readyWorkers(): number {
+    const pool = this.pool;
+    if (pool === null) return 0;
+    let ready = 0;
+    for (let w = 0; w < pool.workers; w++) if (pool.isReady(w)) ready++;
+    return ready;
+  }
+
+  /** Stops the worker threads (a later call starts them again unless threads are set to 1). */
+  dispose(): void {
+    this.pool?.dispose();
+    this.pool = null;
+  }
+
+  /** The pool when more than one thread is asked for (started on first use), else null. */
+  private workers(): ConvThreadPool | null {
+    if (this.threadCount === 1) return null;
+    this.pool ??= new ConvThreadPool(this.sharedModule as WebAssembly.Module, this.memory, this.threadCount - 1, JOBS);
+    return this.pool;
+  }
+
+  /**
+   * Runs job `fn` over images [0, batch) in parts: part 0 here, parts 1… on ready workers (a part whose
+   * worker is not ready, or stopped, also here). `args(start, count, part, into)` writes the job's
+   * arguments for images [start, start + count) into `into` (the worker's argument slots, or `scratch`).
+   */
+  private splitImages(fn: number, batch: number, args: (start: number, count: number, part: number, into: Int32Array) => void): void {
+    const pool = batch > 1 ? this.workers() : null;
+    let parts = 1;
+    if (pool !== null) for (let w = 0; w < pool.workers; w++) if (pool.isReady(w)) parts++;
+    parts = Math.min(parts, batch);
+    const chunk = Math.ceil(batch / parts);
+    let handed = 0;
+    if (pool !== null) {
+      let part = 1;
+      for (let w = 0; w < pool.workers && part < parts; w++) {
+        if (!pool.isReady(w)) continue;
+        const start = part * chunk;
+        if (start < batch) {
+          args(start, Math.min(chunk, batch - start), part, pool.args(w));
+          pool.start(w, fn);
+          handed |= 1 << w;
+          this.partOf[w] = part;
+        }
+        part++;
+      }
+    }
+    this.runHere(fn, 0, Math.min(chunk, batch), 0, args);
+    if (pool === null) return;
+    for (let w = 0; w < pool.workers; w++) {
+      if ((handed & (1 << w)) === 0 || pool.wait(w)) continue;
+      const start = this.partOf[w] * chunk; // the worker stopped: its part here
+      this.runHere(fn, start, Math.min(chunk, batch - start), this.partOf[w], args);
+    }
+  }
+
+  /** Which part each worker was handed in the current split. */
+  private readonly partOf = new Int32Array(64);
+  private readonly scratch = new Int32Array(24);
+
+  private runHere(fn: number, start: number, count: number, part: number, args: (start: number, count: number, part: number, into: Int32Array) => void): void {
+    const a = this.scratch;
+    args(start, count, part, a);
+    const e = this.exports;
+    if (fn === FORWARD) e.convForward(a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], a[8], a[9], a[10], a[11], a[12], a[13], a[14]);
+    else if (fn === BACKWARD_FILTER) e.convBackwardFilter(a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], a[8], a[9], a[10], a[11], a[12], a[13]);
+    else if (fn === BACKWARD_INPUT) e.convBackwardInput(a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], a[8], a[9], a[10], a[11], a[12], a[13], a[14]);
+    else if (fn === MAX_POOL) e.maxPool(a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], a[8], a[9], a[10], a[11], a[12], a[13], a[14], a[15]);
+    else e.maxPoolBackward(a[0], a[1], a[2], a[3], a[4], a[5]);
   }
 
   readonly im2col = (x: Float32Array, g: WindowGeometry, cols: Float32Array, ones = false): void => {
@@ -76,12 +222,13 @@ export class WasmConvKernels implements ConvKernels {
     const xOff = 0;
     const cOff = align4(inSize);
     this.ensureFloats(cOff + colSize);
-    this.load(x, inSize, xOff);
+    const xAt = this.load(x, inSize, xOff);
+    const cAt = this.target(cols, colSize, cOff);
     this.exports.im2col(
-      xOff * 4, cOff * 4, g.batch, g.inHeight, g.inWidth, g.channels, g.windowHeight, g.windowWidth,
+      this.bytes(xAt), this.bytes(cAt), g.batch, g.inHeight, g.inWidth, g.channels, g.windowHeight, g.windowWidth,
       g.strideY, g.strideX, g.padTop, g.padLeft, g.outHeight, g.outWidth, ones ? 1 : 0,
     );
-    cols.set(this.view(cOff, colSize));
+    this.store(cols, colSize, cAt);
   };
 
   readonly col2im = (cols: Float32Array, g: WindowGeometry, dx: Float32Array): void => {
@@ -90,117 +237,295 @@ export class WasmConvKernels implements ConvKernels {
     const cOff = 0;
     const xOff = align4(colSize);
     this.ensureFloats(xOff + inSize);
-    this.load(cols, colSize, cOff);
+    const cAt = this.load(cols, colSize, cOff);
+    const xAt = this.target(dx, inSize, xOff);
     this.exports.col2im(
-      cOff * 4, xOff * 4, g.batch, g.inHeight, g.inWidth, g.channels, g.windowHeight, g.windowWidth,
+      this.bytes(cAt), this.bytes(xAt), g.batch, g.inHeight, g.inWidth, g.channels, g.windowHeight, g.windowWidth,
       g.strideY, g.strideX, g.padTop, g.padLeft, g.outHeight, g.outWidth, 0,
     );
-    dx.set(this.view(xOff, inSize));
+    this.store(dx, inSize, xAt);
   };
 
   readonly relu = (x: Float32Array, y: Float32Array, n: number): void => {
-    this.ensureFloats(align4(n));
-    this.load(x, n, 0);
-    this.exports.relu(0, 0, n);
-    y.set(this.view(0, n));
+    this.ensureFloats(2 * align4(n));
+    const xAt = this.load(x, n, 0);
+    const yAt = y === x ? xAt : this.target(y, n, align4(n));
+    this.exports.relu(this.bytes(xAt), this.bytes(yAt), n);
+    this.store(y, n, yAt);
   };
 
   readonly reluBackward = (dy: Float32Array, x: Float32Array, dx: Float32Array, n: number): void => {
     const xOff = align4(n);
-    this.ensureFloats(2 * xOff);
-    this.load(dy, n, 0);
-    this.load(x, n, xOff);
-    this.exports.reluBackward(0, xOff * 4, 0, n);
-    dx.set(this.view(0, n));
+    this.ensureFloats(3 * xOff);
+    const dyAt = this.load(dy, n, 0);
+    const xAt = this.load(x, n, xOff);
+    const dxAt = this.target(dx, n, 2 * xOff);
+    this.exports.reluBackward(this.bytes(dyAt), this.bytes(xAt), this.bytes(dxAt), n);
+    this.store(dx, n, dxAt);
   };
 
   readonly maxPoolForward = (x: Float32Array, g: WindowGeometry, y: Float32Array, argmax: Int32Array): void => {
-    const inSize = g.batch * g.inHeight * g.inWidth * g.channels;
-    const outSize = g.batch * g.outHeight * g.outWidth * g.channels;
-    const yOff = align4(inSize);
-    const aOff = yOff + align4(outSize);
-    this.ensureFloats(aOff + outSize);
-    this.load(x, inSize, 0);
-    this.exports.maxPool(
-      0, yOff * 4, aOff * 4, g.batch, g.inHeight, g.inWidth, g.channels, g.windowHeight, g.windowWidth,
-      g.strideY, g.strideX, g.padTop, g.padLeft, g.outHeight, g.outWidth,
-    );
-    y.set(this.view(yOff, outSize));
-    argmax.set(this.view32(aOff, outSize));
+    const inSize = inputSize(g);
+    const outSize = outputPositions(g) * g.channels;
+    const at = this.at;
+    at.x = 0;
+    at.y = align4(inSize);
+    at.dw = at.y + align4(outSize); // the winners
+    this.ensureFloats(at.dw + outSize);
+    at.x = this.load(x, inSize, at.x);
+    at.y = this.target(y, outSize, at.y);
+    this.g = g;
+    this.splitImages(MAX_POOL, g.batch, this.poolArgs);
+    this.store(y, outSize, at.y);
+    argmax.set(this.view32(at.dw, outSize));
   };
 
-  readonly maxPoolBackward = (dy: Float32Array, argmax: Int32Array, count: number, dx: Float32Array, inputSize: number): void => {
-    const aOff = align4(count);
-    const xOff = aOff + align4(count);
-    this.ensureFloats(xOff + inputSize);
-    this.load(dy, count, 0);
-    this.heap32.set(argmax.length === count ? argmax : argmax.subarray(0, count), aOff);
-    this.exports.maxPoolBackward(0, aOff * 4, count, xOff * 4, inputSize);
-    dx.set(this.view(xOff, inputSize));
+  readonly maxPoolBackward = (dy: Float32Array, argmax: Int32Array, count: number, dx: Float32Array, inputSize: number, batch = 1): void => {
+    const at = this.at;
+    at.dy = 0;
+    at.dw = align4(count); // the winners
+    at.dx = at.dw + align4(count);
+    this.ensureFloats(at.dx + inputSize);
+    at.dy = this.load(dy, count, at.dy);
+    at.dx = this.target(dx, inputSize, at.dx);
+    this.heap32.set(argmax.length === count ? argmax : argmax.subarray(0, count), this.base + at.dw);
+    // whole images per thread when the sizes split evenly (they do for a pooling layer's batch)
+    const images = count % batch === 0 && inputSize % batch === 0 ? batch : 1;
+    this.poolOut = count / images;
+    this.poolIn = inputSize / images;
+    this.splitImages(MAX_POOL_BACKWARD, images, this.unpoolArgs);
+    this.store(dx, inputSize, at.dx);
   };
+
+  /** Floats per image of the current max-pooling backward's dy and dx. */
+  private poolOut = 0;
+  private poolIn = 0;
+
+  // maxPool(x, y, argmax, batch, …, first) for images [start, start + count)
+  private readonly poolArgs = (start: number, count: number, _part: number, a: Int32Array): void => {
+    const g = this.g as WindowGeometry;
+    const at = this.at;
+    const outImage = g.outHeight * g.outWidth * g.channels;
+    a[0] = this.bytes(at.x);
+    a[1] = this.bytes(at.y + start * outImage);
+    a[2] = this.bytes(at.dw + start * outImage);
+    a[3] = count;
+    a[4] = g.inHeight;
+    a[5] = g.inWidth;
+    a[6] = g.channels;
+    a[7] = g.windowHeight;
+    a[8] = g.windowWidth;
+    a[9] = g.strideY;
+    a[10] = g.strideX;
+    a[11] = g.padTop;
+    a[12] = g.padLeft;
+    a[13] = g.outHeight;
+    a[14] = g.outWidth;
+    a[15] = start;
+  };
+
+  // maxPoolBackward(dy, argmax, count, dx, zeroFrom, zeroCount) for images [start, start + count)
+  private readonly unpoolArgs = (start: number, count: number, _part: number, a: Int32Array): void => {
+    const at = this.at;
+    a[0] = this.bytes(at.dy + start * this.poolOut);
+    a[1] = this.bytes(at.dw + start * this.poolOut);
+    a[2] = count * this.poolOut;
+    a[3] = this.bytes(at.dx);
+    a[4] = start * this.poolIn;
+    a[5] = count * this.poolIn;
+  };
+
+  /** The current direct call's geometry, filter count and operand offsets (floats), read by the argument writers. */
+  private g: WindowGeometry | null = null;
+  private filters = 0;
+  private readonly at = { x: 0, w: 0, b: 0, y: 0, dy: 0, dw: 0, dwStride: 0, wt: 0, wtStride: 0, dx: 0, groups: 1 };
 
   /** The direct convolutions (no im2col matrix): see {@link DirectConvKernels}. */
   readonly direct: DirectConvKernels = {
-    forward: (x, g, weights, bias, y, filters) => {
+    forward: (x, g, weights, bias, y, filters, relu = false) => {
       const xSize = inputSize(g);
       const kSize = g.windowHeight * g.windowWidth * g.channels * filters;
       const ySize = outputPositions(g) * filters;
-      const wOff = align4(xSize);
-      const bOff = wOff + align4(kSize);
-      const yOff = bOff + align4(filters);
-      this.ensureFloats(yOff + ySize);
-      this.load(x, xSize, 0);
-      this.load(weights, kSize, wOff);
-      this.load(bias, filters, bOff);
-      this.exports.convForward(
-        0, wOff * 4, bOff * 4, yOff * 4, g.batch, g.inHeight, g.inWidth, g.channels, g.windowHeight, g.windowWidth,
-        g.strideY, g.strideX, g.outHeight, g.outWidth, filters,
-      );
-      y.set(this.view(yOff, ySize));
+      const at = this.at;
+      at.x = 0;
+      at.w = align4(xSize);
+      at.b = at.w + align4(kSize);
+      at.y = at.b + align4(filters);
+      this.ensureFloats(at.y + ySize);
+      at.x = this.load(x, xSize, at.x);
+      at.w = this.load(weights, kSize, at.w);
+      at.b = this.load(bias, filters, at.b);
+      at.y = this.target(y, ySize, at.y);
+      this.g = g;
+      this.filters = filters;
+      this.splitImages(FORWARD, g.batch, this.forwardArgs);
+      if (relu) this.exports.relu(this.bytes(at.y), this.bytes(at.y), ySize); // in place, before any copy out
+      this.store(y, ySize, at.y);
     },
-    backwardFilter: (x, g, dy, dweightsAndBiases, filters) => {
+    backward: (x, g, dy, activated, weights, dweightsAndBiases, dx, filters) => {
       const xSize = inputSize(g);
-      const gSize = outputPositions(g) * filters;
-      const dwSize = (g.windowHeight * g.windowWidth * g.channels + 1) * filters;
-      const gOff = align4(xSize);
-      const dwOff = gOff + align4(gSize);
-      this.ensureFloats(dwOff + dwSize);
-      this.load(x, xSize, 0);
-      this.load(dy, gSize, gOff);
-      this.exports.convBackwardFilter(
-        0, gOff * 4, dwOff * 4, g.batch, g.inHeight, g.inWidth, g.channels, g.windowHeight, g.windowWidth,
-        g.strideY, g.strideX, g.outHeight, g.outWidth, filters,
-      );
-      dweightsAndBiases.set(this.view(dwOff, dwSize));
-    },
-    backwardInput: (dy, g, weights, dx, filters) => {
       const gSize = outputPositions(g) * filters;
       const kSize = g.windowHeight * g.windowWidth * g.channels * filters;
-      const xSize = inputSize(g);
-      const wOff = align4(gSize);
-      const wtOff = wOff + align4(kSize);
-      const xOff = wtOff + align4(kSize);
-      this.ensureFloats(xOff + xSize);
-      this.load(dy, gSize, 0);
-      this.load(weights, kSize, wOff);
-      this.exports.convBackwardInput(
-        0, wOff * 4, wtOff * 4, xOff * 4, g.batch, g.inHeight, g.inWidth, g.channels, g.windowHeight, g.windowWidth,
-        g.strideY, g.strideX, g.outHeight, g.outWidth, filters,
-      );
-      dx.set(this.view(xOff, xSize));
+      const dwSize = kSize + filters;
+      const groups = Math.min(FILTER_GRADIENT_GROUPS, g.batch);
+      const at = this.at;
+      // [x | G | a | W̃ | W̃ᵀ per thread | dx | dW partial sums per group]
+      at.x = 0;
+      at.dy = align4(xSize);
+      const aOff = at.dy + align4(gSize);
+      at.w = aOff + (activated === null ? 0 : align4(gSize));
+      at.wt = at.w + align4(kSize);
+      at.wtStride = align4(kSize);
+      at.dx = at.wt + (dx === null ? 0 : this.threadCount * at.wtStride);
+      at.dw = at.dx + (dx === null ? 0 : align4(xSize));
+      at.dwStride = align4(dwSize);
+      at.groups = groups;
+      this.ensureFloats(at.dw + groups * at.dwStride);
+      at.x = this.load(x, xSize, at.x);
+      this.g = g;
+      this.filters = filters;
+      if (activated !== null) {
+        // G ⊙ 1[a > 0] into scratch (dy itself, the caller's, is left as it is)
+        const dyAt = this.load(dy, gSize, at.dy);
+        const aAt = this.load(activated, gSize, aOff);
+        this.exports.reluBackward(this.bytes(dyAt), this.bytes(aAt), this.bytes(at.dy), gSize);
+      } else {
+        at.dy = this.load(dy, gSize, at.dy);
+      }
+      this.eachGroup(groups, this.filterArgs);
+      // dL/dW = Σ over the groups' partial sums, in group order
+      for (let k = 1; k < groups; k++) this.exports.accumulate(this.bytes(at.dw + k * at.dwStride), this.bytes(at.dw), dwSize);
+      dweightsAndBiases.set(this.view(at.dw, dwSize));
+      if (dx === null) return;
+      at.w = this.load(weights, kSize, at.w);
+      at.dx = this.target(dx, xSize, at.dx);
+      this.splitImages(BACKWARD_INPUT, g.batch, this.inputArgs);
+      this.store(dx, xSize, at.dx);
     },
   };
 
+  /** Writes the geometry part (from `batch` on) of a direct kernel's arguments at `into[i…]`. */
+  private geometryArgs(into: Int32Array, i: number, batch: number): void {
+    const g = this.g as WindowGeometry;
+    into[i] = batch;
+    into[i + 1] = g.inHeight;
+    into[i + 2] = g.inWidth;
+    into[i + 3] = g.channels;
+    into[i + 4] = g.windowHeight;
+    into[i + 5] = g.windowWidth;
+    into[i + 6] = g.strideY;
+    into[i + 7] = g.strideX;
+    into[i + 8] = g.outHeight;
+    into[i + 9] = g.outWidth;
+    into[i + 10] = this.filters;
+  }
+
+  private imageFloats(): number {
+    const g = this.g as WindowGeometry;
+    return g.inHeight * g.inWidth * g.channels;
+  }
+
+  private gradientFloats(): number {
+    const g = this.g as WindowGeometry;
+    return g.outHeight * g.outWidth * this.filters;
+  }
+
+  // convForward(x, w, bias, y, batch, …) for images [start, start + count)
+  private readonly forwardArgs = (start: number, count: number, _part: number, a: Int32Array): void => {
+    const at = this.at;
+    a[0] = this.bytes(at.x + start * this.imageFloats());
+    a[1] = this.bytes(at.w);
+    a[2] = this.bytes(at.b);
+    a[3] = this.bytes(at.y + start * this.gradientFloats());
+    this.geometryArgs(a, 4, count);
+  };
+
+  // convBackwardFilter(x, g, dw, batch, …) for group `group` into its own partial sum
+  private readonly filterArgs = (group: number, _count: number, _part: number, a: Int32Array): void => {
+    const at = this.at;
+    const batch = (this.g as WindowGeometry).batch;
+    const start = Math.floor((group * batch) / at.groups);
+    const end = Math.floor(((group + 1) * batch) / at.groups);
+    a[0] = this.bytes(at.x + start * this.imageFloats());
+    a[1] = this.bytes(at.dy + start * this.gradientFloats());
+    a[2] = this.bytes(at.dw + group * at.dwStride);
+    this.geometryArgs(a, 3, end - start);
+  };
+
+  // convBackwardInput(g, w, wt, dx, batch, …) for images [start, start + count), with part's own wᵀ scratch
+  private readonly inputArgs = (start: number, count: number, part: number, a: Int32Array): void => {
+    const at = this.at;
+    a[0] = this.bytes(at.dy + start * this.gradientFloats());
+    a[1] = this.bytes(at.w);
+    a[2] = this.bytes(at.wt + part * at.wtStride);
+    a[3] = this.bytes(at.dx + start * this.imageFloats());
+    this.geometryArgs(a, 4, count);
+  };
+
+  /**
+   * Runs the dL/dW job once per group, each group by exactly one thread (so each partial sum is the same
+   * for any thread count): in rounds of one group here and one per ready worker.
+   */
+  private eachGroup(groups: number, args: (group: number, count: number, part: number, into: Int32Array) => void): void {
+    const pool = groups > 1 ? this.workers() : null;
+    let next = 0;
+    while (next < groups) {
+      let handed = 0;
+      let given = 0;
+      if (pool !== null) {
+        for (let w = 0; w < pool.workers && next + 1 + given < groups; w++) {
+          if (!pool.isReady(w)) continue;
+          const group = next + 1 + given;
+          args(group, 1, group, pool.args(w));
+          pool.start(w, BACKWARD_FILTER);
+          handed |= 1 << w;
+          this.partOf[w] = group;
+          given++;
+        }
+      }
+      this.runHere(BACKWARD_FILTER, next, 1, next, args);
+      if (pool !== null) {
+        for (let w = 0; w < pool.workers; w++) {
+          if ((handed & (1 << w)) === 0 || pool.wait(w)) continue;
+          this.runHere(BACKWARD_FILTER, this.partOf[w], 1, this.partOf[w], args); // the worker stopped
+        }
+      }
+      next += 1 + given;
+    }
+  }
+
   /** Copies the first `n` floats of `a` to float offset `offset`. */
-  private load(a: Float32Array, n: number, offset: number): void {
-    this.heap.set(a.length === n ? a : a.subarray(0, n), offset);
+  private load(a: Float32Array, n: number, offset: number): number {
+    if (this.isResident(a)) return a.byteOffset / 4 - this.base; // used where it lies
+    this.heap.set(a.length === n ? a : a.subarray(0, n), this.base + offset);
+    return offset;
+  }
+
+  /** Where a kernel should write the `n` floats of `a`: in `a` itself if resident, else at `offset`. */
+  private target(a: Float32Array, _n: number, offset: number): number {
+    return this.isResident(a) ? a.byteOffset / 4 - this.base : offset;
+  }
+
+  /** Copies a result written at `at` out to `a`, unless it was written in place. */
+  private store(a: Float32Array, n: number, at: number): void {
+    if (!this.isResident(a)) a.set(this.view(at, n));
+  }
+
+  /** True when `a` lives in the memory this set computes in (the matrix kernels' shared arena). */
+  private isResident(a: Float32Array): boolean {
+    return this.arena !== null && this.arena.owns(a);
+  }
+
+  /** Byte address of float offset `offset` (relative to the scratch area). */
+  private bytes(offset: number): number {
+    return (this.base + offset) * 4;
   }
 
   private view(offset: number, length: number): Float32Array {
     let byLength = this.views.get(offset);
     if (byLength === undefined) this.views.set(offset, (byLength = new Map()));
     let v = byLength.get(length);
-    if (v === undefined) byLength.set(length, (v = this.heap.subarray(offset, offset + length)));
+    if (v === undefined) byLength.set(length, (v = this.heap.subarray(this.base + offset, this.base + offset + length)));
     return v;
   }
 
@@ -208,18 +533,32 @@ export class WasmConvKernels implements ConvKernels {
     let byLength = this.views32.get(offset);
     if (byLength === undefined) this.views32.set(offset, (byLength = new Map()));
     let v = byLength.get(length);
-    if (v === undefined) byLength.set(length, (v = this.heap32.subarray(offset, offset + length)));
+    if (v === undefined) byLength.set(length, (v = this.heap32.subarray(this.base + offset, this.base + offset + length)));
     return v;
   }
 
-  /** Grows memory (whole pages) when `floats` do not fit. */
+  /**
+   * Makes room for `floats` of scratch: a larger block of the arena (the old one given back), or, in an own
+   * memory, whole pages more. Kept otherwise, so a training loop stops allocating after its first step.
+   * @throws RangeError when the memory cannot grow that far
+   */
   private ensureFloats(floats: number): void {
-    const memory = this.exports.memory;
     const needed = floats * 4;
-    if (needed <= memory.buffer.byteLength) return;
-    memory.grow(Math.ceil((needed - memory.buffer.byteLength) / PAGE_BYTES));
-    this.heap = new Float32Array(memory.buffer);
-    this.heap32 = new Int32Array(memory.buffer);
+    const arena = this.arena;
+    if (arena !== null) {
+      if (needed <= this.scratchBytes) return;
+      if (this.scratchBytes > 0) arena.freeBlock(this.base * 4, this.scratchBytes);
+      const address = arena.allocBlock(needed);
+      if (address < 0) throw new RangeError(`convolution kernels: the WebAssembly memory cannot grow by ${needed} bytes of scratch`);
+      this.base = address / 4;
+      this.scratchBytes = needed;
+      this.refreshHeap();
+    } else {
+      const memory = this.memory;
+      if (needed <= memory.buffer.byteLength) return;
+      memory.grow(Math.ceil((needed - memory.buffer.byteLength) / PAGE_BYTES));
+      this.refreshHeap();
+    }
     this.views.clear();
     this.views32.clear();
   }

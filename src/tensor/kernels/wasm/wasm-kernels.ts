@@ -1,3 +1,4 @@
+import { decodeBase64 } from './decode-base64.js';
 import type { MatmulKernels } from '../kernels.js';
 import { jsKernels } from '../js.js';
 import { MATMUL_WASM_BASE64 } from './matmul-bytes.js';
@@ -5,7 +6,7 @@ import { MATMUL_RELAXED_WASM_BASE64 } from './matmul-relaxed-bytes.js';
 import { MATMUL_RELAXED_SHARED_WASM_BASE64 } from './matmul-relaxed-shared-bytes.js';
 import { GemmThreadPool, SHARED_MAX_PAGES, hardwareThreads, matmulSharedWasmBytes, threadsSupported } from './thread-pool.js';
 import { WasmUpdates } from './updates-kernels.js';
-import { WasmArena } from './arena.js';
+import { ScratchBlock, WasmArena } from './arena.js';
 import { WasmElementwise } from './elementwise-kernels.js';
 
 /*
@@ -61,20 +62,8 @@ let cachedBytes: Uint8Array<ArrayBuffer> | null = null;
 
 /** The compiled module's bytes, decoded once from the embedded base64. */
 export function matmulWasmBytes(): Uint8Array<ArrayBuffer> {
-  if (cachedBytes === null) {
-    const text = atob(MATMUL_WASM_BASE64);
-    const bytes = new Uint8Array(text.length);
-    for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i);
-    cachedBytes = bytes;
-  }
+  cachedBytes ??= decodeBase64(MATMUL_WASM_BASE64);
   return cachedBytes;
-}
-
-function decode(base64: string): Uint8Array<ArrayBuffer> {
-  const text = atob(base64);
-  const bytes = new Uint8Array(text.length);
-  for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i);
-  return bytes;
 }
 
 let relaxedBytes: Uint8Array<ArrayBuffer> | null = null;
@@ -88,7 +77,7 @@ let relaxedSupported: boolean | null = null;
  */
 export function relaxedSimdSupported(): boolean {
   if (relaxedSupported === null) {
-    relaxedBytes ??= decode(MATMUL_RELAXED_WASM_BASE64);
+    relaxedBytes ??= decodeBase64(MATMUL_RELAXED_WASM_BASE64);
     relaxedSupported = wasmSimdSupported() && WebAssembly.validate(relaxedBytes);
   }
   return relaxedSupported;
@@ -134,16 +123,18 @@ export class WasmKernels implements MatmulKernels {
   readonly relaxed: boolean;
   private readonly exports: MatmulExports;
   private readonly memory: WebAssembly.Memory;
-  /** Blocks of the memory: work areas, operand scratch and (shared memory only) tensor storage. */
-  private readonly arena: WasmArena;
+  /**
+   * Blocks of the memory: work areas, operand scratch and (shared memory only) tensor storage. Public so
+   * the convolution kernels (conv-kernels.ts) compute in the same memory and use resident tensors in place.
+   */
+  readonly arena: WasmArena;
   /** The compiled shared-memory module (workers instantiate it on the same memory); null if not shared. */
   private readonly sharedModule: WebAssembly.Module | null;
   private readonly workBytes: number;
   /** Address of each thread's packing work area (index 0: the calling thread), allocated as threads start. */
   private readonly workAreas: number[] = [];
-  /** Scratch block for operands that do not live in the memory, and its size in bytes. */
-  private scratch = -1;
-  private scratchBytes = 0;
+  /** Scratch for operands that do not live in the memory. */
+  private readonly scratch: ScratchBlock;
   private threadCount = 1;
   private pool: GemmThreadPool | null = null;
   /** View of the whole linear memory; replaced only when memory grows. */
@@ -161,7 +152,7 @@ export class WasmKernels implements MatmulKernels {
       throw new Error('WasmKernels: relaxed SIMD is not supported by this runtime (Node 20 needs --experimental-wasm-relaxed-simd)');
     }
     if (threadsSupported()) {
-      const bytes = this.relaxed ? (relaxedSharedBytes ??= decode(MATMUL_RELAXED_SHARED_WASM_BASE64)) : matmulSharedWasmBytes();
+      const bytes = this.relaxed ? (relaxedSharedBytes ??= decodeBase64(MATMUL_RELAXED_SHARED_WASM_BASE64)) : matmulSharedWasmBytes();
       this.sharedModule = new WebAssembly.Module(bytes);
       this.memory = new WebAssembly.Memory({ initial: 1, maximum: SHARED_MAX_PAGES, shared: true });
       this.arena = new WasmArena(this.memory, SHARED_MAX_PAGES);
@@ -172,6 +163,7 @@ export class WasmKernels implements MatmulKernels {
     }
     const module = this.sharedModule ?? new WebAssembly.Module(this.relaxed ? (relaxedBytes as Uint8Array<ArrayBuffer>) : matmulWasmBytes());
     this.exports = new WebAssembly.Instance(module, { env: { memory: this.memory } }).exports as unknown as MatmulExports;
+    this.scratch = new ScratchBlock(this.arena);
     this.updates = new WasmUpdates(this.arena);
     if (this.sharedModule !== null) this.updates.threadedAdam = this.adamThreaded;
     this.elementwise = new WasmElementwise(this.arena);
@@ -272,7 +264,7 @@ export class WasmKernels implements MatmulKernels {
     const aScratch = aIn ? 0 : align4(aLen);
     const bScratch = bIn ? 0 : align4(bLen);
     const scratchFloats = aScratch + bScratch + (cIn ? 0 : size);
-    if (!this.ensureWorkAreas() || !this.ensureScratch(scratchFloats * 4)) {
+    if (!this.ensureWorkAreas() || !this.scratch.ensure(scratchFloats * 4)) {
       // Larger than the linear memory can grow to (4 GiB at most, or what the engine grants): the plain-JS
       // kernels work on the caller's arrays directly. For k = 1 the three layouts coincide, so the choice
       // by strides is exact.
@@ -281,7 +273,7 @@ export class WasmKernels implements MatmulKernels {
       return;
     }
     const heap = this.heap;
-    const s = this.scratch >> 2; // float offset of the scratch block
+    const s = this.scratch.address >> 2; // float offset of the scratch block
     const aOff = aIn ? a.byteOffset >> 2 : s;
     const bOff = bIn ? b.byteOffset >> 2 : s + aScratch;
     const cOff = cIn ? out.byteOffset >> 2 : s + aScratch + bScratch;
@@ -308,14 +300,6 @@ export class WasmKernels implements MatmulKernels {
     return true;
   }
 
-  /** A scratch block of at least `bytes`. @returns false when the memory cannot hold it */
-  private ensureScratch(bytes: number): boolean {
-    if (bytes <= this.scratchBytes) return true;
-    if (this.scratch >= 0) this.arena.freeBlock(this.scratch, this.scratchBytes);
-    this.scratch = this.arena.allocBlock(bytes);
-    this.scratchBytes = this.scratch < 0 ? 0 : bytes;
-    return this.scratch >= 0;
-  }
 
   /**
    * C = A·B cut into chunks of whole rows (when m ≥ n) or columns of C, CHUNKS_PER_THREAD per thread
@@ -371,6 +355,7 @@ export class WasmKernels implements MatmulKernels {
   private readonly adamThreaded = (
     w: number, g: number, m: number, c: number, n: number,
     b1: number, s1: number, b2: number, s2: number, lrm: number, cScale: number, eps: number,
+    bw: number, bm: number, bc: number,
   ): boolean => {
     if (this.threadCount < 2 || n < MIN_THREADED_UPDATE) return false;
     const pool = this.startPool();
@@ -379,14 +364,15 @@ export class WasmKernels implements MatmulKernels {
     let handed = 0;
     for (let i = 0; i < pool.workers; i++) {
       if (!pool.isReady(i)) continue;
-      pool.startAdam(i, w, g, m, c, n, chunk, b1, s1, b2, s2, lrm, cScale, eps);
+      pool.startAdam(i, w, g, m, c, n, chunk, b1, s1, b2, s2, lrm, cScale, eps, bw, bm, bc);
       handed |= 1 << i;
     }
     for (;;) {
       const start = pool.takeChunk() * chunk;
       if (start >= n) break;
       const o = start * 4;
-      this.updates.adamAt(w + o, g + o, m + o, c + o, Math.min(chunk, n - start), b1, s1, b2, s2, lrm, cScale, eps);
+      const backup = bw === 0 ? [0, 0, 0] : [bw + o, bm + o, bc + o];
+      this.updates.adamAt(w + o, g + o, m + o, c + o, Math.min(chunk, n - start), b1, s1, b2, s2, lrm, cScale, eps, backup[0], backup[1], backup[2]);
     }
     for (let i = 0; i < pool.workers; i++) {
       if ((handed & (1 << i)) === 0 || pool.wait(i)) continue;
