@@ -89,7 +89,7 @@ export { spiralData } from './data/spiral.js';
 export { verticalData } from './data/vertical.js';
 export { shuffle, type ShuffleOptions, type Dataset } from './data/shuffle.js';
 export { trainTestSplit, type SplitOptions, type Split } from './data/split.js';
-export { parseCsv, type CsvOptions, type CsvData } from './data/csv.js';
+export { parseCsv, CsvParser, type CsvOptions, type CsvData } from './data/csv.js';
 export { parseIdx, idxToTensor, idxToLabels, type IdxArray, type IdxType, type IdxToTensorOptions } from './data/idx.js';
 
 export {

@@ -4,6 +4,7 @@ import { formatLayerCheck } from '../diagnostics/format-check.js';
 import { importUserModule } from './load-module.js';
 import { pickLayer } from './pick-layer.js';
 import { UsageError } from './usage-error.js';
+import { quote } from '../core/validate.js';
 
 export const CHECK_USAGE = `usage: handgrad check <file> [--export Name] [--input-shape 4,3] [--seed n] [--float32] [--max-elements n] [--json]
 
@@ -110,14 +111,14 @@ function parseCheckArgs(argv: string[]): CheckArgs | 'help' {
 function parseShape(text: string): number[] {
   const dims = text.split(/[,x×]/).map((d) => d.trim());
   if (dims.length === 0 || dims.some((d) => !/^\d+$/.test(d) || Number(d) < 1)) {
-    throw new UsageError(`--input-shape expects positive integers separated by commas, e.g. 4,3 — got '${text}'`);
+    throw new UsageError(`--input-shape expects positive integers separated by commas, e.g. 4,3 — got ${quote(text)}`);
   }
   return dims.map(Number);
 }
 
 function parseInteger(flag: string, text: string, min: number): number {
   if (!/^\s*\d+\s*$/.test(text) || !Number.isSafeInteger(Number(text)) || Number(text) < min) {
-    throw new UsageError(`${flag} expects an integer ≥ ${min}, got '${text}'`);
+    throw new UsageError(`${flag} expects an integer ≥ ${min}, got ${quote(text)}`);
   }
   return Number(text);
 }

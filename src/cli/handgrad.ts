@@ -6,6 +6,7 @@
  */
 import { CHECK_USAGE, checkCommand, type Io } from './check-command.js';
 import { UsageError } from './usage-error.js';
+import { quote } from '../core/validate.js';
 
 const USAGE = `usage: handgrad <command> [options]
 
@@ -23,7 +24,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
       io.out(USAGE);
       return command === undefined ? 2 : 0;
     }
-    throw new UsageError(`unknown command '${command}'`);
+    throw new UsageError(`unknown command ${quote(command)}`);
   } catch (err) {
     if (!(err instanceof UsageError)) throw err;
     io.err(`handgrad: ${err.message}`);

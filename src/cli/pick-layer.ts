@@ -2,6 +2,7 @@ import type { LayerFactory } from '../diagnostics/check-layer.js';
 import type { TfjsReference } from '../diagnostics/tfjs-reference.js';
 import type { Layer } from '../layers/layer.js';
 import { UsageError } from './usage-error.js';
+import { quote } from '../core/validate.js';
 
 /** What a layer module provides: the factory to check, and optionally a tfjs reference and an input shape. */
 export interface LayerModule {
@@ -21,7 +22,7 @@ export function pickLayer(exports: Record<string, unknown>, file: string, export
   let name: string;
   if (exportName !== undefined) {
     if (!(exportName in exports)) {
-      throw new UsageError(`${file} has no export named '${exportName}' (it exports: ${listExports(exports)})`);
+      throw new UsageError(`${file} has no export named ${quote(exportName)} (it exports: ${listExports(exports)})`);
     }
     name = exportName;
   } else if (typeof exports.create === 'function') {

@@ -1,4 +1,5 @@
 import { Tensor } from '../tensor/tensor.js';
+import { checkInteger, checkTensor, describeValue, invalid } from './validate.js';
 
 /**
  * Class targets: integer class indices (one per sample), or a `[batch, classes]` tensor whose rows are
@@ -16,6 +17,10 @@ export function labelCount(labels: Labels): number {
  * integer in [0, classes), every one-hot row a probability distribution. Throws naming `op` and the fault.
  */
 export function validateLabels(op: string, yPred: Tensor, labels: Labels): void {
+  checkTensor(op, 'predictions', yPred);
+  if (!(labels instanceof Tensor || labels instanceof Int32Array || Array.isArray(labels))) {
+    invalid(op, 'labels', 'class indices (an Int32Array or an array) or a one-hot Tensor', labels, true);
+  }
   const [batch, classes] = yPred.shape;
   if (labels instanceof Tensor) {
     if (!labels.sameShape(yPred)) {
@@ -46,7 +51,7 @@ export function validateLabels(op: string, yPred: Tensor, labels: Labels): void 
     const c = labels[i];
     if (!Number.isInteger(c) || c < 0 || c >= classes) {
       throw new RangeError(
-        `${op}: label ${c} at index ${i} is not a class index in [0, ${classes - 1}] (predictions have ${classes} classes)`,
+        `${op}: label ${describeValue(c)} at index ${i} is not a class index in [0, ${classes - 1}] (predictions have ${classes} classes)`,
       );
     }
   }
@@ -55,11 +60,15 @@ export function validateLabels(op: string, yPred: Tensor, labels: Labels): void 
 /** Integer labels as a `[batch, classes]` one-hot tensor (one-hot tensors are returned as they are). */
 export function toOneHot(labels: Labels, classes: number): Tensor {
   if (labels instanceof Tensor) return labels;
+  if (!(labels instanceof Int32Array || Array.isArray(labels))) {
+    invalid('toOneHot', 'labels', 'class indices (an Int32Array or an array) or a one-hot Tensor', labels, true);
+  }
+  checkInteger('toOneHot', 'classes', classes, { min: 1 });
   const t = new Tensor([labels.length, classes]);
   for (let i = 0; i < labels.length; i++) {
     const c = labels[i];
     if (!Number.isInteger(c) || c < 0 || c >= classes) {
-      throw new RangeError(`toOneHot: label ${c} at index ${i} is not a class index in [0, ${classes - 1}]`);
+      throw new RangeError(`toOneHot: label ${describeValue(c)} at index ${i} is not a class index in [0, ${classes - 1}]`);
     }
     t.data[i * classes + c] = 1;
   }

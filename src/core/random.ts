@@ -1,4 +1,4 @@
-import { checkSeed } from './validate.js';
+import { checkSeed, describeValue, showValue } from './validate.js';
 
 /**
  * A small, fast, seedable pseudo-random generator (sfc32, seeded through splitmix32) with a normal
@@ -103,11 +103,11 @@ export class Random {
   setState(state: RandomState): void {
     const words = state?.words;
     if (!Array.isArray(words) || words.length !== 4 || !words.every((w) => Number.isInteger(w) && w >= -(2 ** 31) && w < 2 ** 32)) {
-      throw new RangeError(`Random.setState: words must be 4 32-bit integers, got ${JSON.stringify(words)}`);
+      throw new RangeError(`Random.setState: words must be 4 32-bit integers, got ${showValue(words)}`);
     }
     const spare = state.spareNormal;
     if (spare !== null && !(typeof spare === 'number' && Number.isFinite(spare))) {
-      throw new RangeError(`Random.setState: spareNormal must be a finite number or null, got ${String(spare)}`);
+      throw new RangeError(`Random.setState: spareNormal must be a finite number or null, got ${describeValue(spare)}`);
     }
     [this.a, this.b, this.c, this.d] = words.map((w) => w | 0);
     this.spareNormal = spare;

@@ -70,6 +70,55 @@ export function describeValue(value: unknown): string {
   return `an object { ${shown}${keys.length > 4 ? ', …' : ''} }`;
 }
 
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  if (typeof value !== 'object' || value === null) return false;
+  const proto = Object.getPrototypeOf(value);
+  return proto === Object.prototype || proto === null;
+}
+
+/** `value` as a literal, written until about `budget` characters are out; `cut` when something was left off. */
+function literal(value: unknown, budget: number, depth: number): { text: string; cut: boolean } {
+  const isArray = Array.isArray(value);
+  if ((!isArray && !isPlainObject(value)) || depth > 2) return { text: describeValue(value), cut: false };
+  const keys = isArray ? null : Object.keys(value as object);
+  const count = isArray ? (value as unknown[]).length : (keys as string[]).length;
+  let text = '';
+  let cut = false;
+  for (let i = 0; i < count; i++) {
+    if (text.length >= budget) {
+      text += i > 0 ? ', …' : '…';
+      cut = true;
+      break;
+    }
+    const item = isArray ? (value as unknown[])[i] : (value as Record<string, unknown>)[(keys as string[])[i]];
+    const inner = literal(item, budget - text.length, depth + 1);
+    cut ||= inner.cut;
+    text += `${i > 0 ? ', ' : ''}${isArray ? '' : `${truncate((keys as string[])[i])}: `}${inner.text}`;
+  }
+  if (isArray) return { text: `[${text}]`, cut };
+  return { text: count === 0 ? '{}' : `{ ${text} }`, cut };
+}
+
+/**
+ * A caller's value written out for a message when a literal says more than a description: a shape
+ * `[28, 28, 0]`, a config `{ units: -1 }`. Arrays and plain objects are written as literals of about
+ * {@link MAX_SHOWN} characters at most; a longer one shows its start and its size
+ * (`[0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, …] (an array of length 1000000)`). Anything else is
+ * described as {@link describeValue} does.
+ */
+export function showValue(value: unknown): string {
+  const { text, cut } = literal(value, MAX_SHOWN, 0);
+  if (!cut) return text;
+  const size = Array.isArray(value) ? `an array of length ${value.length}` : `an object with ${Object.keys(value as object).length} key${Object.keys(value as object).length === 1 ? '' : 's'}`;
+  return `${text} (${size})`;
+}
+
+/** Names for a message: the first `max` (each cut to {@link MAX_SHOWN} characters), then how many in all. */
+export function showList(names: readonly string[], max = 8): string {
+  const shown = names.slice(0, max).map(truncate).join(', ');
+  return names.length > max ? `${shown}, … (${names.length} in all)` : shown;
+}
+
 /**
  * Throws `${op}: ${name} must be ${expected}, got <value>`: a TypeError when `wrongType`, else a RangeError.
  * Use it for the checks this module has no helper for, so every message looks the same.
@@ -199,4 +248,16 @@ export function checkHasMethods<T>(op: string, name: string, value: unknown, met
     methods.every((m) => typeof (value as Record<string, unknown>)[m] === 'function');
   if (!ok) invalid(op, name, `${expected} (with ${methods.join(' and ')})`, value, true);
   return value as T;
+}
+
+/**
+ * Returns `value` if it is a Tensor — recognised by its shape array and typed-array data rather than by
+ * class, so a tensor made by another copy of handgrad (a layer module that imports its own) still counts.
+ */
+export function checkTensor<T>(op: string, name: string, value: T): T {
+  const t = value as { shape?: unknown; data?: unknown } | null;
+  if (typeof t !== 'object' || t === null || !Array.isArray(t.shape) || !ArrayBuffer.isView(t.data)) {
+    invalid(op, name, 'a Tensor', value, true);
+  }
+  return value;
 }

@@ -1,5 +1,6 @@
-import { checkOptions, checkString, quote } from '../core/validate.js';
+import { checkOptions, checkString, describeValue, invalid, quote, showList, truncate } from '../core/validate.js';
 import { Tensor } from '../tensor/tensor.js';
+import { GrowableArray } from './growable-array.js';
 
 /** Options for {@link parseCsv}. */
 export interface CsvOptions {
@@ -34,23 +35,16 @@ export interface CsvData {
   readonly classNames: string[] | null;
 }
 
-/** One field of a record, with where it started (for error messages). */
-interface Field {
-  readonly text: string;
-  readonly quoted: boolean;
-  readonly line: number;
-}
-
-/** One record (row): its fields and the line it starts on. */
-interface CsvRecord {
-  readonly fields: Field[];
-  readonly line: number;
-}
-
 /** The largest finite float32. */
 const FLOAT32_MAX = 3.4028234663852886e38;
 const NUMBER = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/;
 const CLASS_INDEX = /^\d+$/;
+const QUOTE = 0x22;
+const LF = 0x0a;
+const CR = 0x0d;
+const SPACE = 0x20;
+const TAB = 0x09;
+const ZERO = 0x30;
 
 /**
  * Parses CSV text holding numeric features and one label column — a small, dependency-free reader for
@@ -63,185 +57,400 @@ const CLASS_INDEX = /^\d+$/;
  */
 export function parseCsv(text: string, options: CsvOptions = {}): CsvData {
   checkString('parseCsv', 'text', text, true);
-  checkOptions('parseCsv', 'options', options);
-  const where = `parseCsv: ${options.source ? `${options.source}: ` : ''}`;
-  const delimiter = options.delimiter ?? ',';
-  if (delimiter.length !== 1 || delimiter === '"' || delimiter === '\n' || delimiter === '\r') {
-    throw new RangeError(`${where}delimiter must be one character other than a quote or line break, got ${JSON.stringify(delimiter)}`);
-  }
-  const records = tokenize(text, delimiter, where);
-  if (records.length === 0) throw new RangeError(`${where}no data (the text is empty or only blank lines)`);
-  const width = records[0].fields.length;
-  for (const r of records) {
-    if (r.fields.length !== width) {
-      throw new RangeError(`${where}line ${r.line} has ${r.fields.length} fields, expected ${width} (as on line ${records[0].line})`);
-    }
-  }
-  if (width < 2) throw new RangeError(`${where}needs at least two columns (features and a label), line ${records[0].line} has ${width}`);
-
-  // Header and label column.
-  const labelOption = options.labelColumn ?? -1;
-  const headerOption = options.header ?? 'auto';
-  if (typeof labelOption === 'string' && headerOption === false) {
-    throw new RangeError(`${where}labelColumn '${labelOption}' is a name, which needs a header row (header is false)`);
-  }
-  let labelIndex = -1;
-  if (typeof labelOption === 'number') {
-    if (!Number.isInteger(labelOption) || labelOption < -width || labelOption >= width) {
-      throw new RangeError(`${where}labelColumn ${labelOption} is outside the ${width} columns`);
-    }
-    labelIndex = labelOption < 0 ? width + labelOption : labelOption;
-  }
-  let hasHeader: boolean;
-  if (headerOption === 'auto') {
-    hasHeader =
-      typeof labelOption === 'string' ||
-      // a header names columns: every feature field holds a letter (so `?,?,1` is a bad data row, not a header)
-      records[0].fields.every((f, j) => j === labelIndex || (!NUMBER.test(f.text.trim()) && /\p{L}/u.test(f.text)));
-  } else {
-    hasHeader = headerOption;
-  }
-  const names = hasHeader ? records[0].fields.map((f) => f.text.trim()) : records[0].fields.map((_, j) => `column${j + 1}`);
-  if (typeof labelOption === 'string') {
-    labelIndex = names.indexOf(labelOption);
-    if (labelIndex < 0) {
-      throw new RangeError(`${where}no column named '${labelOption}' in the header on line ${records[0].line} (columns: ${names.join(', ')})`);
-    }
-  }
-  const rows = hasHeader ? records.slice(1) : records;
-  if (rows.length === 0) throw new RangeError(`${where}the header on line ${records[0].line} is followed by no data rows`);
-  const describe = (j: number) => (hasHeader ? `column ${j + 1} ('${names[j]}')` : `column ${j + 1}`);
-
-  // Features.
-  const nFeatures = width - 1;
-  const x = new Tensor([rows.length, nFeatures]);
-  rows.forEach((r, i) => {
-    let k = 0;
-    r.fields.forEach((f, j) => {
-      if (j === labelIndex) return;
-      const s = f.text.trim();
-      if (!NUMBER.test(s)) {
-        const what = s === '' ? 'is empty' : `'${f.text}' is not a number`;
-        throw new RangeError(`${where}line ${f.line}, ${describe(j)}: ${what}`);
-      }
-      const v = Number(s);
-      if (Math.abs(v) > FLOAT32_MAX) {
-        // a Float32Array would hold ±Infinity (while the text 'Infinity' itself is refused)
-        throw new RangeError(`${where}line ${f.line}, ${describe(j)}: ${quote(s)} is outside the float32 range (±3.4e38)`);
-      }
-      x.data[i * nFeatures + k++] = v;
-    });
-  });
-
-  // Labels: non-negative integers are class indices; any text makes them class names.
-  const labelFields = rows.map((r) => r.fields[labelIndex]);
-  const labelTexts = labelFields.map((f) => f.text.trim());
-  const empty = labelTexts.indexOf('');
-  if (empty >= 0) throw new RangeError(`${where}line ${labelFields[empty].line}, ${describe(labelIndex)}: the label is empty`);
-  const y = new Int32Array(rows.length);
-  let classNames: string[] | null = null;
-  if (labelTexts.every((s) => NUMBER.test(s))) {
-    labelTexts.forEach((s, i) => {
-      if (!CLASS_INDEX.test(s) || !Number.isSafeInteger(Number(s)) || Number(s) > 0x7fffffff) {
-        throw new RangeError(
-          `${where}line ${labelFields[i].line}, ${describe(labelIndex)}: label '${s}' is not a class index (a non-negative integer)`,
-        );
-      }
-      y[i] = Number(s);
-    });
-  } else {
-    const number = labelTexts.findIndex((s) => NUMBER.test(s));
-    if (number >= 0) {
-      // sorting '0', '1', '10', '2', 'x' as names would silently renumber every numeric class
-      const text = labelTexts.findIndex((s) => !NUMBER.test(s));
-      throw new RangeError(
-        `${where}${describe(labelIndex)} mixes numbers (${quote(labelTexts[number])} on line ${labelFields[number].line}) and text ` +
-          `(${quote(labelTexts[text])} on line ${labelFields[text].line}): labels must be all class indices or all class names`,
-      );
-    }
-    classNames = [...new Set(labelTexts)].sort();
-    const index = new Map(classNames.map((name, c) => [name, c]));
-    labelTexts.forEach((s, i) => (y[i] = index.get(s) as number));
-  }
-  return {
-    x,
-    y,
-    featureNames: names.filter((_, j) => j !== labelIndex),
-    labelName: names[labelIndex],
-    classNames,
-  };
+  const parser = new CsvParser(options, text.length);
+  parser.write(text);
+  return parser.end();
 }
 
-/** Splits CSV text into records of fields, skipping blank lines. */
-function tokenize(text: string, delimiter: string, where: string): CsvRecord[] {
-  const records: CsvRecord[] = [];
-  let i = text.charCodeAt(0) === 0xfeff ? 1 : 0; // byte-order mark
-  let line = 1;
-  const n = text.length;
-  while (i < n) {
+/** A label seen while reading, kept for the messages that can only be decided at the end. */
+interface SeenLabel {
+  readonly text: string;
+  readonly line: number;
+}
+
+/**
+ * The CSV reader behind {@link parseCsv}, fed in pieces: `write(chunk)` as text arrives (a chunk may end
+ * anywhere, even inside a quoted field or between CR and LF), then `end()`. Rows go straight into growing
+ * typed arrays, so reading a file costs the parsed data plus one record and one chunk of text — never the
+ * whole text (`loadCsv` streams files through it). Errors are those of `parseCsv`, found in file order.
+ */
+export class CsvParser {
+  private readonly where: string;
+  private readonly delimiter: number;
+  private readonly labelOption: number | string;
+  private readonly headerOption: boolean | 'auto';
+  /** A bound on the text's length when known (sizes the arrays' reservation), else Infinity. */
+  private readonly sizeHint: number;
+
+  // text not yet parsed: the start of an incomplete record, then chunks written since
+  private carry = '';
+  private pending: string[] = [];
+  private pendingLength = 0;
+  private started = false;
+  private ended = false;
+  /** Line number where `carry` starts. */
+  private line = 1;
+
+  // the record being read: its fields (unquoted ones as start/end in `text`, quoted ones unescaped)
+  private text = '';
+  private fieldCount = 0;
+  private starts: number[] = [];
+  private ends: number[] = [];
+  private quoted: (string | null)[] = [];
+  private fieldLines: number[] = [];
+
+  // the table
+  private width = -1;
+  private firstLine = 0;
+  private labelIndex = -1;
+  private hasHeader = false;
+  private names: string[] = [];
+  private rows = 0;
+  private features: GrowableArray<Float32Array> | null = null;
+  private labels: GrowableArray<Int32Array> | null = null;
+
+  // labels: class indices directly, or text names numbered in order of appearance and sorted at the end
+  private classIds = new Map<string, number>();
+  private firstNumber: SeenLabel | null = null;
+  private firstText: SeenLabel | null = null;
+  private firstEmpty: SeenLabel | null = null;
+  private firstNonIndex: SeenLabel | null = null;
+
+  /**
+   * @param options as for {@link parseCsv}
+   * @param sizeHint the text's length in characters (or a bound, such as the file's bytes), if known
+   */
+  constructor(options: CsvOptions = {}, sizeHint = Infinity) {
+    checkOptions('parseCsv', 'options', options);
+    this.where = `parseCsv: ${options.source ? `${options.source}: ` : ''}`;
+    const delimiter = options.delimiter ?? ',';
+    if (typeof delimiter !== 'string' || delimiter.length !== 1 || delimiter === '"' || delimiter === '\n' || delimiter === '\r') {
+      throw new RangeError(`${this.where}delimiter must be one character other than a quote or line break, got ${describeValue(delimiter)}`);
+    }
+    this.delimiter = delimiter.charCodeAt(0);
+    this.labelOption = options.labelColumn ?? -1;
+    if (typeof this.labelOption !== 'number' && typeof this.labelOption !== 'string') {
+      invalid('parseCsv', 'labelColumn', 'a column index or a header name', this.labelOption, true);
+    }
+    this.headerOption = options.header ?? 'auto';
+    if (this.headerOption !== 'auto' && typeof this.headerOption !== 'boolean') {
+      invalid('parseCsv', 'header', "true, false or 'auto'", this.headerOption, true);
+    }
+    if (typeof this.labelOption === 'string' && this.headerOption === false) {
+      throw new RangeError(`${this.where}labelColumn ${quote(this.labelOption)} is a name, which needs a header row (header is false)`);
+    }
+    this.sizeHint = sizeHint;
+  }
+
+  /** Parses every complete record in `chunk` (with what was left over); keeps an incomplete last one. */
+  write(chunk: string): void {
+    this.checkOpen('write');
+    checkString('CsvParser.write', 'chunk', chunk, true);
+    if (chunk.length === 0) return;
+    this.pending.push(chunk);
+    this.pendingLength += chunk.length;
+    // A record longer than a chunk is rescanned from its start on each write; waiting until as much new text
+    // as carried text has arrived keeps the total rescanning linear in the record's length.
+    if (this.pendingLength >= this.carry.length) this.scan(false);
+  }
+
+  /** Parses what is left and returns the table. */
+  end(): CsvData {
+    this.checkOpen('end');
+    this.ended = true;
+    this.scan(true);
+    const where = this.where;
+    if (this.width < 0) throw new RangeError(`${where}no data (the text is empty or only blank lines)`);
+    if (this.rows === 0) throw new RangeError(`${where}the header on line ${this.firstLine} is followed by no data rows`);
+    const labelColumn = this.describe(this.labelIndex);
+    if (this.firstEmpty) throw new RangeError(`${where}line ${this.firstEmpty.line}, ${labelColumn}: the label is empty`);
+    const y = (this.labels as GrowableArray<Int32Array>).finish(this.rows);
+    let classNames: string[] | null = null;
+    if (this.firstText === null) {
+      const bad = this.firstNonIndex;
+      if (bad) throw new RangeError(`${where}line ${bad.line}, ${labelColumn}: label ${quote(bad.text)} is not a class index (a non-negative integer)`);
+    } else if (this.firstNumber !== null) {
+      // sorting '0', '1', '10', '2', 'x' as names would silently renumber every numeric class
+      const number = this.firstNumber;
+      const text = this.firstText;
+      throw new RangeError(
+        `${where}${labelColumn} mixes numbers (${quote(number.text)} on line ${number.line}) and text ` +
+          `(${quote(text.text)} on line ${text.line}): labels must be all class indices or all class names`,
+      );
+    } else {
+      // text labels: class i is the i-th name in sorted order
+      classNames = [...this.classIds.keys()].sort();
+      const sortedId = new Int32Array(classNames.length);
+      classNames.forEach((name, c) => (sortedId[this.classIds.get(name) as number] = c));
+      for (let i = 0; i < y.length; i++) y[i] = sortedId[y[i]];
+    }
+    const nFeatures = this.width - 1;
+    const x = new Tensor([this.rows, nFeatures], (this.features as GrowableArray<Float32Array>).finish(this.rows * nFeatures));
+    return {
+      x,
+      y,
+      featureNames: this.names.filter((_, j) => j !== this.labelIndex),
+      labelName: this.names[this.labelIndex],
+      classNames,
+    };
+  }
+
+  private checkOpen(method: string): void {
+    if (this.ended) throw new Error(`CsvParser.${method}: the parser has ended (end() was called); make a new one for new text`);
+  }
+
+  private scan(final: boolean): void {
+    let text = this.carry;
+    if (this.pending.length > 0) text += this.pending.length === 1 ? this.pending[0] : this.pending.join('');
+    this.pending = [];
+    this.pendingLength = 0;
+    let i = 0;
+    if (!this.started && text.length > 0) {
+      this.started = true;
+      if (text.charCodeAt(0) === 0xfeff) i = 1; // byte-order mark
+    }
+    this.text = text;
+    const n = text.length;
+    while (i < n) {
+      const next = this.readRecord(i, final);
+      if (next < 0) break; // incomplete: wait for more text
+      i = next;
+    }
+    this.carry = i < n ? text.slice(i) : '';
+    this.text = '';
+  }
+
+  private pushField(start: number, end: number, unescaped: string | null, line: number): void {
+    const k = this.fieldCount++;
+    this.starts[k] = start;
+    this.ends[k] = end;
+    this.quoted[k] = unescaped;
+    this.fieldLines[k] = line;
+  }
+
+  private fieldText(k: number): string {
+    return this.quoted[k] ?? this.text.slice(this.starts[k], this.ends[k]);
+  }
+
+  /**
+   * Reads one record starting at `i` and handles it; returns where the next one starts, or −1 when the text
+   * ends inside the record and more may follow (`final` false).
+   */
+  private readRecord(i: number, final: boolean): number {
+    const text = this.text;
+    const n = text.length;
+    const delimiter = this.delimiter;
+    let line = this.line;
     const recordLine = line;
-    const fields: Field[] = [];
-    let endOfRecord = false;
-    while (!endOfRecord) {
+    this.fieldCount = 0;
+    for (;;) {
       const fieldLine = line;
       // optional spaces before an opening quote
       let j = i;
-      while (j < n && (text[j] === ' ' || text[j] === '\t') && text[j] !== delimiter) j++;
-      if (j < n && text[j] === '"') {
+      let c = 0;
+      while (j < n && ((c = text.charCodeAt(j)) === SPACE || c === TAB) && c !== delimiter) j++;
+      if (j >= n && !final) return -1;
+      if (j < n && text.charCodeAt(j) === QUOTE) {
         // quoted field: up to the closing quote; "" is an escaped quote
         let value = '';
-        j++;
+        let from = ++j;
         for (;;) {
           if (j >= n) {
-            throw new RangeError(`${where}line ${fieldLine}, column ${fields.length + 1}: quoted field is never closed`);
+            if (!final) return -1;
+            throw new RangeError(`${this.where}line ${fieldLine}, column ${this.fieldCount + 1}: quoted field is never closed`);
           }
-          const c = text[j];
-          if (c === '"') {
-            if (text[j + 1] === '"') {
-              value += '"';
+          c = text.charCodeAt(j);
+          if (c === QUOTE) {
+            if (j + 1 >= n && !final) return -1;
+            if (text.charCodeAt(j + 1) === QUOTE) {
+              value += text.slice(from, j + 1);
               j += 2;
+              from = j;
               continue;
             }
+            value += text.slice(from, j);
             j++;
             break;
           }
-          if (c === '\n') line++;
-          value += c;
+          if (c === LF) line++;
           j++;
         }
-        while (j < n && (text[j] === ' ' || text[j] === '\t') && text[j] !== delimiter) j++;
-        if (j < n && text[j] !== delimiter && text[j] !== '\n' && text[j] !== '\r') {
+        while (j < n && ((c = text.charCodeAt(j)) === SPACE || c === TAB) && c !== delimiter) j++;
+        if (j >= n && !final) return -1;
+        if (j < n && (c = text.charCodeAt(j)) !== delimiter && c !== LF && c !== CR) {
           throw new RangeError(
-            `${where}line ${line}, column ${fields.length + 1}: unexpected ${JSON.stringify(text[j])} after a closing quote`,
+            `${this.where}line ${line}, column ${this.fieldCount + 1}: unexpected ${JSON.stringify(text[j])} after a closing quote`,
           );
         }
-        fields.push({ text: value, quoted: true, line: fieldLine });
+        this.pushField(-1, -1, value, fieldLine);
         i = j;
       } else {
         let k = i;
-        while (k < n && text[k] !== delimiter && text[k] !== '\n' && text[k] !== '\r') {
-          if (text[k] === '"') {
+        while (k < n && (c = text.charCodeAt(k)) !== delimiter && c !== LF && c !== CR) {
+          if (c === QUOTE) {
             throw new RangeError(
-              `${where}line ${line}, column ${fields.length + 1}: a quote inside an unquoted field (quote the whole field)`,
+              `${this.where}line ${line}, column ${this.fieldCount + 1}: a quote inside an unquoted field (quote the whole field)`,
             );
           }
           k++;
         }
-        fields.push({ text: text.slice(i, k), quoted: false, line: fieldLine });
+        if (k >= n && !final) return -1;
+        this.pushField(i, k, null, fieldLine);
         i = k;
       }
       // after a field: a delimiter (another field follows), a line break or the end
-      if (i < n && text[i] === delimiter) {
+      if (i < n && text.charCodeAt(i) === delimiter) {
         i++;
-      } else {
-        if (i < n && text[i] === '\r') i++;
-        if (i < n && text[i] === '\n') i++;
-        line++;
-        endOfRecord = true;
+        continue;
+      }
+      if (i < n && text.charCodeAt(i) === CR) {
+        i++;
+        if (i >= n && !final) return -1; // an LF may follow in the next chunk
+      }
+      if (i < n && text.charCodeAt(i) === LF) i++;
+      line++;
+      break;
+    }
+    this.line = line;
+    const blank = this.fieldCount === 1 && this.quoted[0] === null && this.fieldText(0).trim() === '';
+    if (!blank) this.handleRecord(recordLine);
+    return i;
+  }
+
+  /** "column 3", or "column 3 ('label')" with a header. */
+  private describe(j: number): string {
+    return this.hasHeader ? `column ${j + 1} ('${truncate(this.names[j])}')` : `column ${j + 1}`;
+  }
+
+  private handleRecord(recordLine: number): void {
+    if (this.width < 0 && this.handleFirstRecord(recordLine)) return;
+    const where = this.where;
+    const width = this.width;
+    if (this.fieldCount !== width) {
+      throw new RangeError(`${where}line ${recordLine} has ${this.fieldCount} fields, expected ${width} (as on line ${this.firstLine})`);
+    }
+    const row = this.rows;
+    const nFeatures = width - 1;
+    const x = (this.features as GrowableArray<Float32Array>).reserve((row + 1) * nFeatures);
+    const text = this.text;
+    let o = row * nFeatures;
+    for (let j = 0; j < width; j++) {
+      if (j === this.labelIndex) continue;
+      // fast path: an unquoted run of up to 15 digits is an integer, exact in float64 and read without a string
+      const start = this.starts[j];
+      const end = this.ends[j];
+      if (this.quoted[j] === null && end > start && end - start <= 15) {
+        let v = 0;
+        let p = start;
+        for (; p < end; p++) {
+          const d = text.charCodeAt(p) - ZERO;
+          if (d < 0 || d > 9) break;
+          v = v * 10 + d;
+        }
+        if (p === end) {
+          x[o++] = v;
+          continue;
+        }
+      }
+      const field = this.fieldText(j);
+      const s = field.trim();
+      if (!NUMBER.test(s)) {
+        const what = s === '' ? 'is empty' : `${quote(field)} is not a number`;
+        throw new RangeError(`${where}line ${this.fieldLines[j]}, ${this.describe(j)}: ${what}`);
+      }
+      const v = Number(s);
+      if (Math.abs(v) > FLOAT32_MAX) {
+        // a Float32Array would hold ±Infinity (while the text 'Infinity' itself is refused)
+        throw new RangeError(`${where}line ${this.fieldLines[j]}, ${this.describe(j)}: ${quote(s)} is outside the float32 range (±3.4e38)`);
+      }
+      x[o++] = v;
+    }
+    const y = (this.labels as GrowableArray<Int32Array>).reserve(row + 1);
+    y[row] = this.readLabel();
+    this.rows = row + 1;
+  }
+
+  /**
+   * The label of the current record: a class index, or a text label's number in order of appearance.
+   * Faults (an empty label, a number that is not a class index, numbers mixed with text) are noted and
+   * reported by `end`, after every feature has been checked.
+   */
+  private readLabel(): number {
+    const k = this.labelIndex;
+    const start = this.starts[k];
+    const end = this.ends[k];
+    // fast path: up to 9 unquoted digits are a class index
+    if (this.quoted[k] === null && end > start && end - start <= 9) {
+      let v = 0;
+      let p = start;
+      for (; p < end; p++) {
+        const d = this.text.charCodeAt(p) - ZERO;
+        if (d < 0 || d > 9) break;
+        v = v * 10 + d;
+      }
+      if (p === end) {
+        this.firstNumber ??= { text: this.text.slice(start, end), line: this.fieldLines[k] };
+        return v;
       }
     }
-    const blank = fields.length === 1 && !fields[0].quoted && fields[0].text.trim() === '';
-    if (!blank) records.push({ fields, line: recordLine });
+    const s = this.fieldText(k).trim();
+    const line = this.fieldLines[k];
+    if (s === '') {
+      this.firstEmpty ??= { text: s, line };
+      return 0;
+    }
+    if (NUMBER.test(s)) {
+      this.firstNumber ??= { text: s, line };
+      if (!CLASS_INDEX.test(s) || !Number.isSafeInteger(Number(s)) || Number(s) > 0x7fffffff) {
+        this.firstNonIndex ??= { text: s, line };
+        return 0;
+      }
+      return Number(s);
+    }
+    this.firstText ??= { text: s, line };
+    let id = this.classIds.get(s);
+    if (id === undefined) {
+      id = this.classIds.size;
+      this.classIds.set(s, id);
+    }
+    return id;
   }
-  return records;
+
+  /** Sets the table up from its first record; true when that record is the header. */
+  private handleFirstRecord(recordLine: number): boolean {
+    const where = this.where;
+    const width = this.fieldCount;
+    this.width = width;
+    this.firstLine = recordLine;
+    if (width < 2) throw new RangeError(`${where}needs at least two columns (features and a label), line ${recordLine} has ${width}`);
+    const labelOption = this.labelOption;
+    if (typeof labelOption === 'number') {
+      if (!Number.isInteger(labelOption) || labelOption < -width || labelOption >= width) {
+        throw new RangeError(`${where}labelColumn ${describeValue(labelOption)} is outside the ${width} columns`);
+      }
+      this.labelIndex = labelOption < 0 ? width + labelOption : labelOption;
+    }
+    const texts = Array.from({ length: width }, (_, j) => this.fieldText(j));
+    if (this.headerOption === 'auto') {
+      this.hasHeader =
+        typeof labelOption === 'string' ||
+        // a header names columns: every feature field holds a letter (so `?,?,1` is a bad data row, not a header)
+        texts.every((t, j) => j === this.labelIndex || (!NUMBER.test(t.trim()) && /\p{L}/u.test(t)));
+    } else {
+      this.hasHeader = this.headerOption;
+    }
+    this.names = this.hasHeader ? texts.map((t) => t.trim()) : texts.map((_, j) => `column${j + 1}`);
+    if (typeof labelOption === 'string') {
+      this.labelIndex = this.names.indexOf(labelOption);
+      if (this.labelIndex < 0) {
+        throw new RangeError(`${where}no column named ${quote(labelOption)} in the header on line ${recordLine} (columns: ${showList(this.names)})`);
+      }
+    }
+    // every data row takes at least 2·width − 1 characters and a line break: a bound on the row count that
+    // lets the arrays reserve (not allocate) their largest size up front and then grow in place
+    const maxRows = Math.floor((this.sizeHint + 1) / (2 * width)) + 1;
+    this.features = new GrowableArray(Float32Array, maxRows * (width - 1));
+    this.labels = new GrowableArray(Int32Array, maxRows);
+    return this.hasHeader;
+  }
 }

@@ -1,4 +1,5 @@
 import { Tensor } from '../tensor/tensor.js';
+import { checkNumber, checkOptions, describeValue, invalid } from '../core/validate.js';
 
 /**
  * The IDX file format of MNIST and Fashion-MNIST (http://yann.lecun.com/exdb/mnist/):
@@ -42,8 +43,25 @@ export interface IdxArray {
  * @throws naming `source` and what is wrong: a wrong magic number (with a hint when the bytes are still
  *   gzipped), an unknown element type, a truncated header or data section, or trailing bytes.
  */
-export function parseIdx(bytes: Uint8Array, source = 'IDX data'): IdxArray {
+export function parseIdx(bytes: Uint8Array | ArrayBuffer, source = 'IDX data'): IdxArray {
+  return readIdx(bytes, source, true);
+}
+
+/**
+ * {@link parseIdx} for bytes the caller hands over (`loadIdx`'s file buffer): one-byte data is returned as a
+ * view into `bytes` instead of a copy, so a file costs its size once, not twice.
+ */
+export function parseIdxInPlace(bytes: Uint8Array, source: string): IdxArray {
+  return readIdx(bytes, source, false);
+}
+
+function readIdx(bytes: Uint8Array | ArrayBuffer, source: string, copy: boolean): IdxArray {
   const where = `parseIdx(${source})`;
+  // a fetch() response's arrayBuffer() is as good as its bytes; anything else is named, not read as bytes
+  if (bytes instanceof ArrayBuffer) bytes = new Uint8Array(bytes);
+  if (!(bytes instanceof Uint8Array)) {
+    throw new TypeError(`${where}: bytes must be a Uint8Array (or an ArrayBuffer), got ${describeValue(bytes)}`);
+  }
   if (bytes.length < 4) {
     throw new RangeError(`${where}: file is truncated: ${bytes.length} bytes, an IDX header needs at least 4`);
   }
@@ -84,15 +102,16 @@ export function parseIdx(bytes: Uint8Array, source = 'IDX data'): IdxArray {
       `${where}: ${bytes.length - expected} unexpected bytes after the data (shape [${shape.join(', ')}] of ${type.name} needs ${expected} bytes)`,
     );
   }
-  return { type: type.name, shape, data: readElements(view, headerBytes, count, type.name) };
+  return { type: type.name, shape, data: readElements(view, headerBytes, count, type.name, copy) };
 }
 
-function readElements(view: DataView, offset: number, count: number, type: IdxType): IdxArray['data'] {
+function readElements(view: DataView, offset: number, count: number, type: IdxType, copy: boolean): IdxArray['data'] {
+  const start = view.byteOffset + offset;
   switch (type) {
     case 'uint8':
-      return new Uint8Array(view.buffer.slice(view.byteOffset + offset, view.byteOffset + offset + count));
+      return copy ? new Uint8Array(view.buffer.slice(start, start + count)) : new Uint8Array(view.buffer, start, count);
     case 'int8':
-      return new Int8Array(view.buffer.slice(view.byteOffset + offset, view.byteOffset + offset + count));
+      return copy ? new Int8Array(view.buffer.slice(start, start + count)) : new Int8Array(view.buffer, start, count);
     case 'int16': {
       const out = new Int16Array(count);
       for (let i = 0; i < count; i++) out[i] = view.getInt16(offset + 2 * i, false);
@@ -135,13 +154,16 @@ export interface IdxToTensorOptions {
  * @throws if the array has fewer than 2 dimensions, or `'images'` is asked of an array that is not 3-D or 4-D
  */
 export function idxToTensor(idx: IdxArray, options: number | IdxToTensorOptions = {}): Tensor {
-  const { scale = 1 / 255, layout = 'rows' } = typeof options === 'number' ? { scale: options } : options;
+  checkIdxArray('idxToTensor', idx);
+  const { scale = 1 / 255, layout = 'rows' } =
+    typeof options === 'number' ? { scale: options } : checkOptions('idxToTensor', 'options', options, ['scale', 'layout']);
+  checkNumber('idxToTensor', 'scale', scale);
   const shape = `[${idx.shape.join(', ')}]`;
   if (idx.shape.length < 2) {
     throw new RangeError(`idxToTensor: expected [samples, …features] with at least 2 dimensions, got shape ${shape}`);
   }
   if (layout !== 'rows' && layout !== 'images') {
-    throw new RangeError(`idxToTensor: layout must be 'rows' or 'images', got ${JSON.stringify(layout)}`);
+    throw new RangeError(`idxToTensor: layout must be 'rows' or 'images', got ${describeValue(layout)}`);
   }
   let dims: number[];
   if (layout === 'images') {
@@ -162,6 +184,7 @@ export function idxToTensor(idx: IdxArray, options: number | IdxToTensorOptions 
  * @throws if the array is not 1-dimensional or holds a value that is not a non-negative integer
  */
 export function idxToLabels(idx: IdxArray): Int32Array {
+  checkIdxArray('idxToLabels', idx);
   if (idx.shape.length !== 1) {
     throw new RangeError(`idxToLabels: labels must be 1-dimensional, got shape [${idx.shape.join(', ')}]`);
   }
@@ -172,4 +195,12 @@ export function idxToLabels(idx: IdxArray): Int32Array {
     out[i] = v;
   }
   return out;
+}
+
+/** An IDX array as parseIdx and loadIdx return it: `{ shape, data }` with an array shape and typed data. */
+function checkIdxArray(op: string, idx: unknown): void {
+  const candidate = idx as { shape?: unknown; data?: unknown } | null;
+  if (typeof idx !== 'object' || idx === null || !Array.isArray(candidate?.shape) || !ArrayBuffer.isView(candidate?.data)) {
+    invalid(op, 'idx', 'an IDX array ({ type, shape, data } from parseIdx or loadIdx)', idx, true);
+  }
 }

@@ -1,5 +1,5 @@
 import { Tensor } from '../tensor/tensor.js';
-import { checkInteger } from '../core/validate.js';
+import { checkInteger, checkOptions } from '../core/validate.js';
 import { linspace, type ClassificationData, type ToyDataOptions } from './classification-data.js';
 import { randomFor } from '../core/random.js';
 
@@ -14,6 +14,7 @@ import { randomFor } from '../core/random.js';
  * @returns `x` of shape `[samples · classes, 2]` and labels `y`
  */
 export function spiralData(options: ToyDataOptions = {}): ClassificationData {
+  options = checkOptions('spiralData', 'options', options, ['samples', 'classes', 'seed']);
   const samples = checkInteger('spiralData', 'samples', options.samples ?? 100, { min: 1 });
   const classes = checkInteger('spiralData', 'classes', options.classes ?? 3, { min: 1 });
   const rng = randomFor(options.seed, 'spiralData');

@@ -1,4 +1,5 @@
 import { Random } from '../core/random.js';
+import { checkFunction, checkHasMethods, checkOptions } from '../core/validate.js';
 import type { Layer } from '../layers/layer.js';
 import { inFloat64Tensors } from '../tensor/float64-scope.js';
 import { Tensor, formatShape, shapesEqual } from '../tensor/tensor.js';
@@ -109,10 +110,13 @@ export const TFJS_TOLERANCE = { rtol: 1e-4, atol: 1e-5 } as const;
  * report.passed; // true
  */
 export function checkLayer(create: LayerFactory, options: LayerCheckOptions = {}): LayerCheckReport {
+  checkFunction('checkLayer', 'create', create);
+  checkOptions('checkLayer', 'options', options, ['inputShape', 'seed', 'precision', 'tfjs', 'maxElementsPerTensor']);
   const inputShape = [...(options.inputShape ?? [4, 3])];
   const seed = options.seed ?? 0;
   const contracts: ContractCheck[] = [];
   const layer = create();
+  checkHasMethods('checkLayer', 'create()', layer, ['forward', 'backward', 'parameters'], 'a Layer');
   const label = layer.name;
 
   const random = new Random(seed);

@@ -6,6 +6,7 @@ import { Tanh } from '../layers/tanh.js';
 import type { Loss } from '../losses/loss.js';
 import { Sequential } from '../model/sequential.js';
 import type { Tensor } from '../tensor/tensor.js';
+import { checkInstance, checkOptions, checkTensor } from '../core/validate.js';
 import { unravel } from './check-layer.js';
 
 /** When a layer counts as unhealthy. Every threshold is documented with its default. */
@@ -117,6 +118,9 @@ const TRAINING = Object.freeze({ training: true });
  * not changed (the layers' gradient buffers are overwritten, as by any backward pass).
  */
 export function diagnose(model: Sequential, x: Tensor, y: Labels, options: DiagnoseOptions = {}): Diagnosis {
+  checkInstance('diagnose', 'model', model, Sequential, 'a Sequential model');
+  checkTensor('diagnose', 'x', x);
+  checkOptions('diagnose', 'options', options);
   const loss = options.loss ?? model.compiledWith?.loss;
   if (loss === undefined) throw new Error('diagnose: call compile({ loss, optimizer }) first (or pass options.loss)');
   const thresholds = { ...DEFAULT_THRESHOLDS, ...options.thresholds };

@@ -1,3 +1,4 @@
+import { invalid } from '../core/validate.js';
 import { formatShape } from '../tensor/tensor.js';
 import { fmt, type LayerCheckReport } from './check-layer.js';
 import { textTable } from './text-table.js';
@@ -8,6 +9,9 @@ import { textTable } from './text-table.js';
  * tensor and its worst element.
  */
 export function formatLayerCheck(report: LayerCheckReport): string {
+  if (typeof (report as { tolerance?: unknown } | null)?.tolerance !== 'object') {
+    invalid('formatLayerCheck', 'report', 'a LayerCheckReport (what checkLayer returns)', report, true);
+  }
   const { rtol, atol } = report.tolerance;
   const lines: string[] = [];
   lines.push(

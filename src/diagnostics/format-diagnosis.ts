@@ -1,3 +1,4 @@
+import { invalid } from '../core/validate.js';
 import type { Diagnosis } from './diagnose.js';
 import { textTable } from './text-table.js';
 
@@ -6,6 +7,7 @@ import { textTable } from './text-table.js';
  * fraction, ‖dL/dW‖/‖W‖, the next step's ‖ΔW‖/‖W‖, flags), then where a non-finite value first appeared.
  */
 export function formatDiagnosis(d: Diagnosis): string {
+  if (!Array.isArray((d as { layers?: unknown } | null)?.layers)) invalid('formatDiagnosis', 'd', 'a Diagnosis (what diagnose returns)', d, true);
   const pct = (v: number | null): string => (v === null ? '' : `${(100 * v).toFixed(0)}%`);
   const sci = (v: number | null): string => (v === null ? '' : Number.isFinite(v) ? v.toExponential(1) : String(v));
   const num = (v: number): string => (Number.isFinite(v) ? (Math.abs(v) >= 1e4 || (v !== 0 && Math.abs(v) < 1e-3) ? v.toExponential(1) : v.toFixed(3)) : String(v));

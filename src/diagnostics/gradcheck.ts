@@ -1,9 +1,10 @@
 import { Random } from '../core/random.js';
-import { checkInteger, checkOptions, checkPositive, checkSeed } from '../core/validate.js';
+import { checkFunction, checkHasMethods, checkInstance, checkInteger, checkOptions, checkPositive, checkSeed, checkTensor, invalid } from '../core/validate.js';
 import type { Layer } from '../layers/layer.js';
 import type { Labels } from '../core/labels.js';
 import type { Loss } from '../losses/loss.js';
-import type { Sequential } from '../model/sequential.js';
+import { layerTypeOf, type JsonValue } from '../model/layer-registry.js';
+import { Sequential } from '../model/sequential.js';
 import { Tensor } from '../tensor/tensor.js';
 
 /** Options for the gradient checkers. */
@@ -19,7 +20,9 @@ export interface GradCheckOptions {
   maxElementsPerTensor?: number;
   /**
    * Run forward passes in training mode (default true). Layers such as BatchNormalization compute a
-   * different function at inference; pass false to check that one.
+   * different function at inference; pass false to check that one. In training mode every forward of one
+   * check replays the same random draws (Dropout applies one fixed mask), and the layers' state is
+   * restored afterwards.
    */
   training?: boolean;
 }
@@ -71,6 +74,8 @@ export function checkGradients(
   options: GradCheckOptions = {},
 ): GradCheckReport {
   const op = 'checkGradients';
+  checkFunction(op, 'scalar', scalar);
+  if (!Array.isArray(targets)) invalid(op, 'targets', 'an array of { name, values, analytic }', targets, true);
   checkOptions(op, 'options', options, ['epsilon', 'seed', 'maxElementsPerTensor', 'training']);
   const epsilon = checkPositive(op, 'epsilon', options.epsilon ?? 1e-3);
   // ≥ 1: a check of 0 elements (or NaN of them) would pass while checking nothing
@@ -159,6 +164,38 @@ function randomWeights(like: Tensor, seed: number): Tensor {
 }
 
 /**
+ * The check differentiates the function the backward pass differentiates: the training forward with its
+ * random draws held fixed. Dropout's mask is a constant of that function (backward multiplies by the very
+ * mask the forward drew), not a function of the inputs; letting each perturbed forward draw a fresh mask
+ * turns the finite difference into noise, and checking in inference mode instead would check the identity,
+ * never the mask. So every forward of a check starts from the layers' state as it was before the first
+ * one — each layer's registered `getState`/`setState` (Dropout's random stream, BatchNormalization's
+ * moving averages) — and the same state is restored at the end, so a check leaves the layers as it found
+ * them. Layers with no registered state are left alone.
+ */
+function holdLayerState(layers: readonly Layer[]): { replay(): void } {
+  const saved: { restore(): void }[] = [];
+  for (const layer of layers) {
+    const entry = layerTypeOf(layer);
+    if (!entry?.getState || !entry.setState) continue;
+    const state: JsonValue = entry.getState(layer);
+    const setState = entry.setState;
+    saved.push({ restore: () => setState(layer, state) });
+  }
+  return { replay: () => saved.forEach((s) => s.restore()) };
+}
+
+/** Runs `check` with every forward replaying the layers' starting state, and restores that state after. */
+function withLayerStateHeld<T>(layers: readonly Layer[], check: (replay: () => void) => T): T {
+  const held = holdLayerState(layers);
+  try {
+    return check(held.replay);
+  } finally {
+    held.replay();
+  }
+}
+
+/**
  * Checks a layer's `backward` against central differences of its `forward`.
  *
  * The layer's output is reduced to a scalar with fixed random weights, `L = Σ r ⊙ layer.forward(x)`, so
@@ -172,17 +209,26 @@ function randomWeights(like: Tensor, seed: number): Tensor {
  * report.passes(1e-3, 1e-4); // true
  */
 export function gradCheck(layer: Layer, x: Tensor, options: GradCheckOptions = {}): GradCheckReport {
+  checkHasMethods('gradCheck', 'layer', layer, ['forward', 'backward', 'parameters'], 'a Layer');
+  checkTensor('gradCheck', 'x', x);
   const input = x.clone();
   const forwardOptions = { training: options.training ?? true };
-  const y = layer.forward(input, forwardOptions);
-  const r = randomWeights(y, options.seed ?? 0);
-  const dinputs = layer.backward(r).clone();
-  const targets: GradCheckTarget[] = [{ name: 'input', values: input.data, analytic: dinputs.data }];
-  for (const p of layer.parameters()) {
-    targets.push({ name: p.name, values: p.value.data, analytic: p.grad.data.slice() });
-  }
-  const penalty = (): number => (layer.regularizationLoss ? layer.regularizationLoss() : 0);
-  return checkGradients(() => project(layer.forward(input, forwardOptions), r) + penalty(), targets, options);
+  return withLayerStateHeld([layer], (replay) => {
+    // every forward (the analytic one and each perturbed one) draws the same Dropout mask: see holdLayerState
+    const forward = (): Tensor => {
+      replay();
+      return layer.forward(input, forwardOptions);
+    };
+    const y = forward();
+    const r = randomWeights(y, options.seed ?? 0);
+    const dinputs = layer.backward(r).clone();
+    const targets: GradCheckTarget[] = [{ name: 'input', values: input.data, analytic: dinputs.data }];
+    for (const p of layer.parameters()) {
+      targets.push({ name: p.name, values: p.value.data, analytic: p.grad.data.slice() });
+    }
+    const penalty = (): number => (layer.regularizationLoss ? layer.regularizationLoss() : 0);
+    return checkGradients(() => project(forward(), r) + penalty(), targets, options);
+  });
 }
 
 /**
@@ -190,6 +236,8 @@ export function gradCheck(layer: Layer, x: Tensor, options: GradCheckOptions = {
  * predictions.
  */
 export function gradCheckLoss(loss: Loss, yPred: Tensor, yTrue: Labels, options: GradCheckOptions = {}): GradCheckReport {
+  checkHasMethods('gradCheckLoss', 'loss', loss, ['forward', 'backward'], 'a Loss');
+  checkTensor('gradCheckLoss', 'yPred', yPred);
   const pred = yPred.clone();
   const analytic = loss.backward(pred, yTrue).data.slice();
   return checkGradients(() => loss.forward(pred, yTrue), [{ name: 'predictions', values: pred.data, analytic }], options);
@@ -207,17 +255,23 @@ export function gradCheckModel(
   yTrue: Labels,
   options: GradCheckOptions = {},
 ): GradCheckReport {
+  checkInstance('gradCheckModel', 'model', model, Sequential, 'a Sequential model');
+  checkHasMethods('gradCheckModel', 'loss', loss, ['forward', 'backward'], 'a Loss');
+  checkTensor('gradCheckModel', 'x', x);
   const input = x.clone();
   const forwardOptions = { training: options.training ?? true };
-  const yPred = model.forward(input, forwardOptions);
-  const dinputs = model.backward(yPred, yTrue, loss).clone();
-  const targets: GradCheckTarget[] = [{ name: 'input', values: input.data, analytic: dinputs.data }];
-  for (const p of model.parameters()) {
-    targets.push({ name: p.name, values: p.value.data, analytic: p.grad.data.slice() });
-  }
-  return checkGradients(
-    () => loss.forward(model.forward(input, forwardOptions), yTrue) + model.regularizationLoss(),
-    targets,
-    options,
-  );
+  return withLayerStateHeld(model.layers, (replay) => {
+    // every forward (the analytic one and each perturbed one) draws the same Dropout masks: see holdLayerState
+    const forward = (): Tensor => {
+      replay();
+      return model.forward(input, forwardOptions);
+    };
+    const yPred = forward();
+    const dinputs = model.backward(yPred, yTrue, loss).clone();
+    const targets: GradCheckTarget[] = [{ name: 'input', values: input.data, analytic: dinputs.data }];
+    for (const p of model.parameters()) {
+      targets.push({ name: p.name, values: p.value.data, analytic: p.grad.data.slice() });
+    }
+    return checkGradients(() => loss.forward(forward(), yTrue) + model.regularizationLoss(), targets, options);
+  });
 }

@@ -3,6 +3,7 @@ import type { BatchLog } from '../model/fit.js';
 import type { Sequential } from '../model/sequential.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { diagnose, type Diagnosis, type DiagnoseOptions } from './diagnose.js';
+import { describeValue } from '../core/validate.js';
 
 /** Options for {@link recordDiagnostics}. */
 export interface RecordDiagnosticsOptions extends DiagnoseOptions {
@@ -42,7 +43,7 @@ export interface DiagnosticsRecorder {
 export function recordDiagnostics(model: Sequential, x: Tensor, y: Labels, options: RecordDiagnosticsOptions = {}): DiagnosticsRecorder {
   const every = options.every ?? 10;
   if (!Number.isInteger(every) || every < 1) {
-    throw new RangeError(`recordDiagnostics: every must be an integer ≥ 1, got ${String(every)}`);
+    throw new RangeError(`recordDiagnostics: every must be an integer ≥ 1, got ${describeValue(every)}`);
   }
   const records: DiagnosisRecord[] = [];
   let step = 0;

@@ -1,6 +1,7 @@
 import type { Layer } from '../layers/layer.js';
-import type { Sequential } from '../model/sequential.js';
+import { Sequential } from '../model/sequential.js';
 import { Tensor } from '../tensor/tensor.js';
+import { checkInstance, checkOptions, showValue } from '../core/validate.js';
 
 /** Options shared by the exporters. */
 export interface ExportOptions {
@@ -24,7 +25,9 @@ export interface ShapedLayer {
  * @throws naming `op` when neither is known or the shape is not a list of positive integers
  */
 export function resolveInputShape(op: string, model: Sequential, options: ExportOptions = {}): readonly number[] {
-  const given = options?.inputShape;
+  checkInstance(op, 'model', model, Sequential, 'a Sequential model');
+  checkOptions(op, 'options', options);
+  const given = options.inputShape;
   const shape = given ?? model.inputShape;
   if (shape === null || shape === undefined) {
     throw new Error(
@@ -33,7 +36,7 @@ export function resolveInputShape(op: string, model: Sequential, options: Export
     );
   }
   if (!Array.isArray(shape) || shape.length === 0 || !shape.every((d) => Number.isInteger(d) && d >= 1)) {
-    throw new RangeError(`${op}: inputShape must be a non-empty array of positive integers, got ${JSON.stringify(shape)}`);
+    throw new RangeError(`${op}: inputShape must be a non-empty array of positive integers, got ${showValue(shape)}`);
   }
   return shape;
 }

@@ -1,5 +1,6 @@
 import * as fsp from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
+import { checkOptions, checkString, invalid } from '../core/validate.js';
 
 /** The file-system calls {@link writeFileAtomic} makes; tests inject failures through these. */
 export interface AtomicWriteFs {
@@ -25,6 +26,9 @@ let counter = 0;
  * @param fs - injectable file-system calls (defaults to node:fs/promises), for testing failures
  */
 export async function writeFileAtomic(path: string, data: string | Uint8Array, fs: Partial<AtomicWriteFs> = {}): Promise<void> {
+  checkString('writeFileAtomic', 'path', path);
+  if (typeof data !== 'string' && !(data instanceof Uint8Array)) invalid('writeFileAtomic', 'data', 'a string or a Uint8Array', data, true);
+  checkOptions('writeFileAtomic', 'fs', fs);
   const io: AtomicWriteFs = { ...nodeFs, ...fs };
   const dir = dirname(path);
   await removeStaleTemps(dir, basename(path), io);

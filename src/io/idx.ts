@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { createGunzip } from 'node:zlib';
-import { parseIdx, type IdxArray } from '../data/idx.js';
+import { checkString } from '../core/validate.js';
+import { parseIdx, parseIdxInPlace, type IdxArray } from '../data/idx.js';
 
 /**
  * Reads an IDX file (MNIST / Fashion-MNIST format) from disk. Gzip-aware: a file that starts with the gzip
@@ -11,6 +12,7 @@ import { parseIdx, type IdxArray } from '../data/idx.js';
  *   is invalid (wrong magic number, truncated, …)
  */
 export async function loadIdx(path: string): Promise<IdxArray> {
+  checkString('loadIdx', 'path', path);
   let bytes: Uint8Array;
   try {
     bytes = await readFile(path);
@@ -20,7 +22,7 @@ export async function loadIdx(path: string): Promise<IdxArray> {
   if (bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b) {
     bytes = await gunzipIdx(bytes, path);
   }
-  return parseIdx(bytes, path);
+  return parseIdxInPlace(bytes, path); // the buffer is ours: one-byte data stays in it (no second copy)
 }
 
 /** Bytes per element of each IDX type byte. */
@@ -47,9 +49,20 @@ function gunzipIdx(compressed: Uint8Array, path: string): Promise<Uint8Array> {
       if (err) reject(err);
       else resolve(bytes as Uint8Array);
     };
-    const prefix = (): Uint8Array => Buffer.concat(chunks, length);
+    // once the header gives the size, the output goes straight into one array of that size (no chunks + concat)
+    let out: Uint8Array | null = null;
+    const prefix = (): Uint8Array => (out ? out.subarray(0, length) : Buffer.concat(chunks, length));
     gunzip.on('data', (chunk: Buffer) => {
       if (done) return;
+      if (out) {
+        if (length + chunk.length > out.length) {
+          finish(new RangeError(`loadIdx(${path}): the gzip data decompresses to more than the ${out.length} bytes its IDX header declares`));
+          return;
+        }
+        out.set(chunk, length);
+        length += chunk.length;
+        return;
+      }
       chunks.push(chunk);
       length += chunk.length;
       if (expected < 0 && length >= 4) {
@@ -76,6 +89,12 @@ function gunzipIdx(compressed: Uint8Array, path: string): Promise<Uint8Array> {
       }
       if (expected >= 0 && length > expected) {
         finish(new RangeError(`loadIdx(${path}): the gzip data decompresses to more than the ${expected} bytes its IDX header declares`));
+        return;
+      }
+      if (expected >= 0) {
+        out = new Uint8Array(expected);
+        out.set(Buffer.concat(chunks, length));
+        chunks.length = 0;
       }
     });
     gunzip.on('error', (err) => finish(new Error(`loadIdx(${path}): the file is gzip-compressed but cannot be decompressed: ${err.message}`)));

@@ -5,6 +5,7 @@ import { exportTfjsLayers, type TfjsLayersExportOptions } from '../interop/tfjs-
 import { importTfjsLayers } from '../interop/tfjs-layers/import-tfjs-layers.js';
 import type { Sequential } from '../model/sequential.js';
 import { writeFileAtomic } from './atomic-write.js';
+import { checkString, describeValue } from '../core/validate.js';
 
 /**
  * Writes `exportOnnx(model, options)` to `path` (e.g. `model.onnx`), atomically: a crash mid-write leaves
@@ -41,6 +42,7 @@ export async function saveTfjsLayers(model: Sequential, dir: string, options: Om
  * itself) and the weight files its manifest names, with every check of {@link importTfjsLayers}.
  */
 export async function loadTfjsLayers(dirOrModelJson: string): Promise<Sequential> {
+  checkString('loadTfjsLayers', 'dirOrModelJson', dirOrModelJson);
   const jsonPath = dirOrModelJson.endsWith('.json') ? dirOrModelJson : join(dirOrModelJson, 'model.json');
   const op = `loadTfjsLayers(${dirOrModelJson})`;
   let json: unknown;
@@ -54,7 +56,7 @@ export async function loadTfjsLayers(dirOrModelJson: string): Promise<Sequential
   const base = dirname(resolve(jsonPath));
   const parts: Uint8Array[] = [];
   for (const p of paths) {
-    if (typeof p !== 'string') throw new RangeError(`${op}: weightsManifest paths must be strings, got ${JSON.stringify(p)}`);
+    if (typeof p !== 'string') throw new RangeError(`${op}: weightsManifest paths must be strings, got ${describeValue(p)}`);
     try {
       parts.push(await readFile(join(base, p)));
     } catch (err) {

@@ -1,4 +1,5 @@
 import type { Random } from '../core/random.js';
+import { describeValue } from '../core/validate.js';
 
 /**
  * How Dense weights are drawn:
@@ -32,6 +33,6 @@ export function initializeWeights(
       return;
     }
     default:
-      throw new RangeError(`initializeWeights: unknown initializer '${String(name)}' (use 'small', 'he' or 'glorot')`);
+      throw new RangeError(`initializeWeights: unknown initializer ${describeValue(name)} (use 'small', 'he' or 'glorot')`);
   }
 }

@@ -3,6 +3,7 @@ import { CategoricalCrossEntropy } from './categorical-cross-entropy.js';
 import type { Loss } from './loss.js';
 import { MeanAbsoluteError } from './mean-absolute-error.js';
 import { MeanSquaredError } from './mean-squared-error.js';
+import { describeValue } from '../core/validate.js';
 
 const factories = new Map<string, () => Loss>();
 
@@ -18,7 +19,7 @@ export function registerLoss(name: string, create: () => Loss): void {
 export function lossFromName(name: unknown): Loss {
   const create = typeof name === 'string' ? factories.get(name) : undefined;
   if (!create) {
-    throw new RangeError(`unknown loss ${typeof name === 'string' ? `'${name}'` : String(name)} (registered: ${[...factories.keys()].join(', ')})`);
+    throw new RangeError(`unknown loss ${describeValue(name)} (registered: ${[...factories.keys()].join(', ')})`);
   }
   return create();
 }

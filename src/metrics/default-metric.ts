@@ -1,3 +1,4 @@
+import { invalid } from '../core/validate.js';
 import type { Loss } from '../losses/loss.js';
 import { binaryAccuracy } from './binary-accuracy.js';
 import { categoricalAccuracy } from './categorical-accuracy.js';
@@ -10,6 +11,7 @@ import { RegressionAccuracy } from './regression-accuracy.js';
  * @throws for a loss it does not know, asking for an explicit `compile({ metric })`
  */
 export function defaultMetricFor(loss: Loss): Metric {
+  if (typeof loss !== 'object' || loss === null) invalid('defaultMetricFor', 'loss', 'a Loss', loss, true);
   switch (loss.name) {
     case 'CategoricalCrossEntropy':
       return categoricalAccuracy;

@@ -7,23 +7,41 @@ const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789
 const LOOKUP = new Int16Array(128).fill(-1);
 for (let i = 0; i < ALPHABET.length; i++) LOOKUP[ALPHABET.charCodeAt(i)] = i;
 
-/** Base64 of `bytes`, with `=` padding. */
+/** The alphabet as character codes. */
+const CODES = Uint8Array.from(ALPHABET, (c) => c.charCodeAt(0));
+const PAD = 61; // '='
+/** Characters turned into a string at a time (String.fromCharCode takes them as arguments). */
+const SLICE = 8192;
+
+/**
+ * Base64 of `bytes`, with `=` padding. The characters are written as codes into a byte array and turned into
+ * text a slice at a time, joined once: appending 4 characters at a time (`out += …`) built a rope of one node
+ * per 4 characters, several times the text's size in memory until it was flattened.
+ */
 export function bytesToBase64(bytes: Uint8Array): string {
-  let out = '';
+  const codes = new Uint8Array(Math.ceil(bytes.length / 3) * 4);
+  let o = 0;
   let i = 0;
   for (; i + 2 < bytes.length; i += 3) {
     const n = (bytes[i] << 16) | (bytes[i + 1] << 8) | bytes[i + 2];
-    out += ALPHABET[n >> 18] + ALPHABET[(n >> 12) & 63] + ALPHABET[(n >> 6) & 63] + ALPHABET[n & 63];
+    codes[o++] = CODES[n >> 18];
+    codes[o++] = CODES[(n >> 12) & 63];
+    codes[o++] = CODES[(n >> 6) & 63];
+    codes[o++] = CODES[n & 63];
   }
   const rest = bytes.length - i;
-  if (rest === 1) {
-    const n = bytes[i] << 16;
-    out += ALPHABET[n >> 18] + ALPHABET[(n >> 12) & 63] + '==';
-  } else if (rest === 2) {
-    const n = (bytes[i] << 16) | (bytes[i + 1] << 8);
-    out += ALPHABET[n >> 18] + ALPHABET[(n >> 12) & 63] + ALPHABET[(n >> 6) & 63] + '=';
+  if (rest > 0) {
+    const n = (bytes[i] << 16) | (rest === 2 ? bytes[i + 1] << 8 : 0);
+    codes[o++] = CODES[n >> 18];
+    codes[o++] = CODES[(n >> 12) & 63];
+    codes[o++] = rest === 2 ? CODES[(n >> 6) & 63] : PAD;
+    codes[o++] = PAD;
   }
-  return out;
+  const parts: string[] = [];
+  for (let k = 0; k < codes.length; k += SLICE) {
+    parts.push(String.fromCharCode.apply(null, codes.subarray(k, k + SLICE) as unknown as number[]));
+  }
+  return parts.join('');
 }
 
 /**

@@ -2,6 +2,7 @@ import type { Labels } from '../core/labels.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { fitSteps, type FitOptions, type History, type TrainingTarget } from './fit.js';
 import { yieldToEventLoop } from './yield-to-event-loop.js';
+import { describeValue } from '../core/validate.js';
 
 /** Options for {@link Sequential.fitAsync}: those of `fit`, plus how often to let the page breathe. */
 export interface FitAsyncOptions extends FitOptions {
@@ -23,7 +24,7 @@ export async function fitModelAsync(model: TrainingTarget, x: Tensor, y: Labels,
   const op = 'Sequential.fitAsync';
   const yieldEveryMs = options.yieldEveryMs ?? 10;
   if (typeof yieldEveryMs !== 'number' || !(yieldEveryMs >= 0)) {
-    throw new RangeError(`${op}: yieldEveryMs must be a number ≥ 0, got ${String(yieldEveryMs)}`);
+    throw new RangeError(`${op}: yieldEveryMs must be a number ≥ 0, got ${describeValue(yieldEveryMs)}`);
   }
   const steps = fitSteps(op, model, x, y, options);
   // Date.now, not performance.now: it exists in every ECMAScript host, and 1 ms resolution is enough here.

@@ -17,6 +17,7 @@ import { Softmax } from '../layers/softmax.js';
 import { Tanh } from '../layers/tanh.js';
 import type { Padding } from '../tensor/window-geometry.js';
 import { base64ToFloat32, float32ToBase64 } from './base64.js';
+import { describeValue } from '../core/validate.js';
 
 /** A JSON value, as saved models hold them. */
 export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
@@ -214,7 +215,7 @@ registerLayer<BatchNormalization>({
     const s = (state ?? {}) as { [key: string]: JsonValue };
     const read = (field: 'movingMean' | 'movingVariance'): Float32Array => {
       const text = s[field];
-      if (typeof text !== 'string') throw new RangeError(`${field}: expected a base64 string, got ${JSON.stringify(text)}`);
+      if (typeof text !== 'string') throw new RangeError(`${field}: expected a base64 string, got ${describeValue(text)}`);
       const values = base64ToFloat32(text, layer.channels, field);
       for (let i = 0; i < values.length; i++) {
         const v = values[i];

@@ -12,7 +12,7 @@ import { fitModelAsync, type FitAsyncOptions } from './fit-async.js';
 import { layersFromJSON, modelToJSON, restoreTraining, type ModelJSON, type SaveOptions } from './serialization.js';
 import { formatSummary, summarize, type InputShape } from './summary.js';
 import { checkDataset } from './validate.js';
-import { checkHasMethods, checkInstance, checkInteger, checkOptions, invalid } from '../core/validate.js';
+import { checkHasMethods, checkInstance, checkInteger, checkOptions, checkTensor, invalid, showValue } from '../core/validate.js';
 
 /** Options for {@link Sequential.compile}. */
 export interface CompileOptions {
@@ -121,12 +121,14 @@ export class Sequential {
   private undo: Float32Array[] = [];
 
   constructor(layers: readonly Layer[], options: SequentialOptions = {}) {
+    if (!Array.isArray(layers)) invalid('Sequential', 'layers', 'an array of layers', layers, true);
     if (layers.length === 0) throw new RangeError('Sequential: needs at least one layer');
+    layers.forEach((layer, i) => checkHasMethods('Sequential', `layers[${i}]`, layer, ['forward', 'backward', 'parameters'], 'a Layer'));
     this.layers = [...layers];
     const shape = options?.inputShape;
     if (shape !== undefined) {
       if (!Array.isArray(shape) || shape.length === 0 || !shape.every((d) => Number.isInteger(d) && d >= 1)) {
-        throw new RangeError(`Sequential: inputShape must be a non-empty array of positive integers (one example, no batch dimension), got ${JSON.stringify(shape)}`);
+        throw new RangeError(`Sequential: inputShape must be a non-empty array of positive integers (one example, no batch dimension), got ${showValue(shape)}`);
       }
       this.exampleShape = Object.freeze([...shape]);
     }
@@ -143,6 +145,7 @@ export class Sequential {
 
   /** Runs x through every layer. The result is the last layer's buffer: clone it to keep it past the next call. */
   forward(x: Tensor, options: ForwardOptions = {}): Tensor {
+    checkTensor('Sequential.forward', 'x', x);
     if (this.exampleShape === null) this.exampleShape = Object.freeze(x.shape.slice(1));
     else if (this.shapeDeclared) this.checkInputShape(x);
     let out = x;
@@ -523,7 +526,18 @@ export class Sequential {
   private outputWidth(x: Tensor, op: string): number {
     if (!(x instanceof Tensor)) throw new TypeError(`${op}: x must be a Tensor`);
     if (x.rows === 0) throw new RangeError(`${op}: x has no rows`);
-    const probe = new Tensor([1, ...x.shape.slice(1)], x.data.slice(0, x.cols));
+    // a broken model is named as such, not blamed on x (a NaN weight would fail the probe below)
+    for (const p of this.parameters()) {
+      const bad = firstNonFinite(p.value.data);
+      if (bad >= 0) {
+        throw new RangeError(
+          `${op}: the model's ${p.name} holds ${p.value.data[bad]} at index ${bad} before training; ` +
+            'a model with non-finite parameters cannot train (rebuild it, or load a saved one)',
+        );
+      }
+    }
+    // zeros of one example's shape: the probe checks that x fits; x's values are checked with the rest of the data
+    const probe = new Tensor([1, ...x.shape.slice(1)]);
     try {
       return this.forward(probe, INFERENCE).cols;
     } catch (err) {

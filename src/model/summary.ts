@@ -1,5 +1,6 @@
 import type { Layer } from '../layers/layer.js';
 import { Tensor } from '../tensor/tensor.js';
+import { showValue } from '../core/validate.js';
 
 /** One row of {@link summarize}: a layer, the shape of its output, and its trainable parameter count. */
 export interface LayerSummary {
@@ -24,7 +25,7 @@ function sampleShape(input: InputShape): number[] {
   const dims = typeof input === 'number' ? [input] : Array.isArray(input) ? [...input] : [];
   if (dims.length === 0 || !dims.every((d) => Number.isInteger(d) && d >= 1)) {
     throw new RangeError(
-      `Sequential.summary: inputShape must be a positive integer (features) or an array of them (e.g. [28, 28, 1]), got ${JSON.stringify(input)}`,
+      `Sequential.summary: inputShape must be a positive integer (features) or an array of them (e.g. [28, 28, 1]), got ${showValue(input)}`,
     );
   }
   return dims;

@@ -1,5 +1,6 @@
 import { labelCount, type Labels } from '../core/labels.js';
 import { Tensor } from '../tensor/tensor.js';
+import { describeValue } from '../core/validate.js';
 
 /**
  * Checks a dataset before any work: x has rows, y has one target per row, and every target fits a
@@ -26,7 +27,7 @@ export function checkDataset(op: string, what: string, x: Tensor, y: Labels, out
     const c = y[i];
     if (!Number.isInteger(c) || c < 0 || c >= outputs) {
       throw new RangeError(
-        `${op}: ${what} label ${c} at index ${i} is not a class index in [0, ${outputs - 1}] (the model has ${outputs} outputs)`,
+        `${op}: ${what} label ${describeValue(c)} at index ${i} is not a class index in [0, ${outputs - 1}] (the model has ${outputs} outputs)`,
       );
     }
   }

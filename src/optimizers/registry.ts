@@ -3,6 +3,7 @@ import { Adam } from './adam.js';
 import type { Optimizer } from './optimizer.js';
 import { RMSProp } from './rmsprop.js';
 import { SGD } from './sgd.js';
+import { describeValue, showValue } from '../core/validate.js';
 
 type OptimizerFactory = (options: Record<string, number>) => Optimizer;
 const factories = new Map<string, OptimizerFactory>();
@@ -17,14 +18,14 @@ export function registerOptimizer(name: string, create: OptimizerFactory): void 
  * @throws naming an unknown optimizer or a malformed config
  */
 export function optimizerFromConfig(config: unknown): Optimizer {
-  if (typeof config !== 'object' || config === null) throw new RangeError(`expected { name, options }, got ${String(config)}`);
+  if (typeof config !== 'object' || config === null) throw new RangeError(`expected { name, options }, got ${describeValue(config)}`);
   const { name, options } = config as { name?: unknown; options?: unknown };
   const create = typeof name === 'string' ? factories.get(name) : undefined;
   if (!create) {
-    throw new RangeError(`unknown optimizer ${typeof name === 'string' ? `'${name}'` : String(name)} (registered: ${[...factories.keys()].join(', ')})`);
+    throw new RangeError(`unknown optimizer ${describeValue(name)} (registered: ${[...factories.keys()].join(', ')})`);
   }
   if (typeof options !== 'object' || options === null || Object.values(options).some((v) => typeof v !== 'number')) {
-    throw new RangeError(`options of ${name} must be an object of numbers, got ${JSON.stringify(options)}`);
+    throw new RangeError(`options of ${name} must be an object of numbers, got ${showValue(options)}`);
   }
   return create(options as Record<string, number>);
 }

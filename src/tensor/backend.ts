@@ -45,7 +45,7 @@ function wasmKernels(): WasmKernels | null {
  * @throws on a count that is not a positive integer
  */
 export function setThreads(n: number): number {
-  if (!Number.isInteger(n) || n < 1) throw new RangeError(`setThreads: expected a positive integer, got ${n}`);
+  if (!Number.isInteger(n) || n < 1) throw new RangeError(`setThreads: expected a positive integer, got ${shown(n)}`);
   requestedThreads = n;
   const k = wasmKernels();
   k?.setThreads(n);
@@ -94,7 +94,7 @@ export function useKernels(name: KernelName): MatmulKernels {
     if (k === null) throw new Error("useKernels('wasm'): this runtime does not support WebAssembly SIMD; use 'js'");
     active = k;
   } else {
-    throw new RangeError(`useKernels: unknown kernel set '${String(name)}', expected 'wasm' or 'js'`);
+    throw new RangeError(`useKernels: unknown kernel set ${shown(name)}, expected 'wasm' or 'js'`);
   }
   return active;
 }
@@ -102,4 +102,10 @@ export function useKernels(name: KernelName): MatmulKernels {
 /** The built-in kernel set called `name` without selecting it (null if unavailable). */
 export function kernelsByName(name: KernelName): MatmulKernels | null {
   return name === 'js' ? jsKernels : name === 'wasm' ? wasmKernels() : null;
+}
+
+/** A caller's value for a message, cut short (tensor/ sits below core/validate, so it has its own). */
+function shown(value: unknown): string {
+  if (typeof value === 'string') return `'${value.length > 40 ? `${value.slice(0, 40)}…' (${value.length} characters)` : `${value}'`}`;
+  return typeof value === 'object' && value !== null ? Object.prototype.toString.call(value).slice(8, -1) : String(value);
 }

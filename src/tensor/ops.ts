@@ -9,8 +9,18 @@ import { Tensor, reuseOrAllocate } from './tensor.js';
  * earlier call is reused (see `reuseOrAllocate`); hot paths pass their own buffers.
  */
 
+/** Throws unless `t` is a Tensor (a plain array or a typed array would fail later with an engine's message). */
+function checkTensor(op: string, name: string, t: unknown): void {
+  // by shape and data, not class: a layer module may compute with another copy of handgrad
+  if (typeof t === 'object' && t !== null && Array.isArray((t as Tensor).shape) && ArrayBuffer.isView((t as Tensor).data)) return;
+  const what = t === null ? 'null' : Array.isArray(t) ? `an array of length ${t.length}` : typeof t === 'object' ? Object.prototype.toString.call(t).slice(8, -1) : typeof t;
+  throw new TypeError(`${op}: ${name} must be a Tensor, got ${what}`);
+}
+
 /** Matrix products take 2-D operands; an image batch must be flattened (or reshaped) first. */
 function checkMatrices(op: string, a: Tensor, b: Tensor): void {
+  checkTensor(op, 'a', a);
+  checkTensor(op, 'b', b);
   if (a.rank !== 2 || b.rank !== 2) {
     throw new RangeError(`${op}: expects two 2-D tensors, got ${a.shapeString()} and ${b.shapeString()}`);
   }
@@ -57,6 +67,8 @@ export function matmulTransB(a: Tensor, b: Tensor, out?: Tensor | null, op = 'ma
 
 /** `x + bias` with the `[1, cols]` bias row broadcast down every row. `out` may be `x` itself. */
 export function addRowVector(x: Tensor, bias: Tensor, out?: Tensor | null, op = 'addRowVector'): Tensor {
+  checkTensor(op, 'x', x);
+  checkTensor(op, 'bias', bias);
   const [rows, cols] = x.shape;
   if (x.rank !== 2 || bias.rank !== 2 || bias.shape[0] !== 1 || bias.shape[1] !== cols) {
     throw new RangeError(`${op}: bias must be [1, ${cols}] to add to ${x.shapeString()}, got ${bias.shapeString()}`);
@@ -68,6 +80,7 @@ export function addRowVector(x: Tensor, bias: Tensor, out?: Tensor | null, op = 
 
 /** Column sums: `[rows, cols] → [1, cols]` (the bias gradient: dL/db = Σ over the batch of dL/dY). */
 export function sumColumns(x: Tensor, out?: Tensor | null): Tensor {
+  checkTensor('sumColumns', 'x', x);
   const rows = x.rows;
   const cols = x.cols;
   const result = reuseOrAllocate(out, [1, cols]);
@@ -80,6 +93,7 @@ export function sumColumns(x: Tensor, out?: Tensor | null): Tensor {
  * Cheap next to a matrix product, and it turns a silent NaN into an error at the place it entered.
  */
 export function assertFinite(t: Tensor, where: string): void {
+  checkTensor(typeof where === 'string' ? `assertFinite(${where.slice(0, 40)})` : 'assertFinite', 't', t);
   const j = firstNonFinite(t.data);
   if (j < 0) return;
   const v = t.data[j];

@@ -1,5 +1,7 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { parseCsv } from '../../src/index.js';
+import { CsvParser } from '../../src/data/csv.js';
+import { parseCsv, type CsvData, type CsvOptions } from '../../src/index.js';
 
 describe('parseCsv', () => {
   it('reads numeric features and an integer label column (the last by default), auto-detecting a header', () => {
@@ -70,8 +72,73 @@ describe('parseCsv', () => {
       expect(() => parseCsv(text, options)).toThrow(message);
     });
 
+    it('names an option of the wrong type', () => {
+      expect(() => parseCsv('1,0', { labelColumn: true as never })).toThrow(
+        new TypeError('parseCsv: labelColumn must be a column index or a header name, got true'),
+      );
+      expect(() => parseCsv('1,0', { header: 'yes' as never })).toThrow(new TypeError("parseCsv: header must be true, false or 'auto', got 'yes'"));
+    });
+
     it('counts lines inside quoted line breaks', () => {
       expect(() => parseCsv('"a\nb",y\n1,0\nq,1')).toThrow("parseCsv: line 4, column 1 ('a\nb'): 'q' is not a number");
     });
+  });
+});
+
+describe('CsvParser: the same table however the text is cut into chunks (loadCsv streams through it)', () => {
+  const piece = fc.constantFrom('1', '22', '0.5', '-3', 'x', '', ' ', '"', '""', '"q,r"', '"1"', ',', ',', ',', '\n', '\n', '\r\n', '\r', '\ufeff', 'cat', '007', '\t', '"a\nb"');
+  const table = fc.tuple(fc.integer({ min: 1, max: 4 }), fc.array(fc.array(fc.constantFrom('1', '0.25', ' 7 ', '"3"', '12345678901234567', '-2e-3', 'cat', 'dog', '"x,y"', '5'), { minLength: 1, maxLength: 5 }), { maxLength: 6 }), fc.constantFrom('\n', '\r\n'))
+    .map(([_, rows, eol]) => rows.map((r) => r.join(',')).join(eol));
+  const outcome = (parse: () => CsvData) => {
+    try {
+      const d = parse();
+      return { x: Array.from(d.x.data), shape: d.x.shape, y: Array.from(d.y), names: d.featureNames, label: d.labelName, classes: d.classNames };
+    } catch (err) {
+      return { error: (err as Error).message };
+    }
+  };
+  it('equals parseCsv on the whole text: values, names and the first error', () => {
+    fc.assert(
+      fc.property(
+        fc.oneof(fc.array(piece, { maxLength: 30 }).map((p) => p.join('')), table),
+        fc.array(fc.nat(), { maxLength: 6 }),
+        fc.constantFrom<CsvOptions>({}, { header: true }, { header: false }, { labelColumn: 0 }),
+        (text, cuts, options) => {
+          const points = [...new Set(cuts.map((c) => c % (text.length + 1)))].sort((a, b) => a - b);
+          const chunked = outcome(() => {
+            const parser = new CsvParser(options, text.length);
+            let from = 0;
+            for (const to of [...points, text.length]) {
+              parser.write(text.slice(from, to));
+              from = to;
+            }
+            return parser.end();
+          });
+          expect(chunked).toEqual(outcome(() => parseCsv(text, options)));
+        },
+      ),
+      { numRuns: 3000, seed: 5 },
+    );
+  });
+
+  it('refuses text after end() and a chunk that is not a string', () => {
+    const parser = new CsvParser();
+    expect(() => parser.write(5 as never)).toThrow(new TypeError('CsvParser.write: chunk must be a string, got 5'));
+    parser.write('1,0\n');
+    expect(Array.from(parser.end().y)).toEqual([0]);
+    expect(() => parser.write('2,1\n')).toThrow('CsvParser.write: the parser has ended (end() was called); make a new one for new text');
+    expect(() => parser.end()).toThrow('CsvParser.end: the parser has ended');
+  });
+
+  it('carries a record across a chunk boundary at every position (CR|LF, "|", inside a quote)', () => {
+    const text = 'a,"b\r\nc",label\r\n1," 2.5",x\r\n3,4,y';
+    const whole = outcome(() => parseCsv(text));
+    expect(whole).toEqual({ x: [1, 2.5, 3, 4], shape: [2, 2], y: [0, 1], names: ['a', 'b\r\nc'], label: 'label', classes: ['x', 'y'] });
+    for (let cut = 0; cut <= text.length; cut++) {
+      const parser = new CsvParser();
+      parser.write(text.slice(0, cut));
+      parser.write(text.slice(cut));
+      expect(outcome(() => parser.end()), `cut at ${cut}`).toEqual(whole);
+    }
   });
 });

@@ -4,6 +4,13 @@ import { idxToLabels, idxToTensor, parseIdx } from '../../src/index.js';
 import { encodeIdx } from '../helpers/idx.js';
 
 describe('parseIdx', () => {
+  it('takes an ArrayBuffer (what fetch gives) as its bytes, and names anything else', () => {
+    const bytes = Uint8Array.from([0, 0, 8, 1, 0, 0, 0, 3, 7, 2, 1]);
+    expect(Array.from(parseIdx(bytes.buffer).data)).toEqual([7, 2, 1]);
+    expect(() => parseIdx([0, 0, 8, 1] as never)).toThrow(new TypeError('parseIdx(IDX data): bytes must be a Uint8Array (or an ArrayBuffer), got an array of length 4'));
+    expect(() => parseIdx(null as never, 'x.idx')).toThrow('parseIdx(x.idx): bytes must be a Uint8Array (or an ArrayBuffer), got null');
+  });
+
   it('reads uint8 images and labels: type, shape and values', () => {
     const pixels = Array.from({ length: 2 * 3 * 2 }, (_, i) => (i * 23) % 256);
     const images = parseIdx(encodeIdx('uint8', [2, 3, 2], pixels));

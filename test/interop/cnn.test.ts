@@ -206,9 +206,9 @@ describe('importTfjsLayers: a CNN built and saved by tfjs-layers', () => {
       return [{ modelTopology: a?.modelTopology, weightsManifest: [{ paths: ['w'], weights: a?.weightSpecs }] }, a?.weightData as ArrayBuffer];
     };
     const dilated = await save(tfl.layers.conv2d({ filters: 2, kernelSize: 2, dilationRate: 2, inputShape: [6, 6, 1] }));
-    expect(() => importTfjsLayers(...dilated)).toThrow(/Conv2D\): dilation_rate \[2,2\] is not supported \(only 1\)/);
+    expect(() => importTfjsLayers(...dilated)).toThrow(/Conv2D\): dilation_rate \[2, 2\] is not supported \(only 1\)/);
     const channelsFirst = await save(tfl.layers.maxPooling2d({ poolSize: 2, dataFormat: 'channelsFirst', inputShape: [1, 6, 6] }));
-    expect(() => importTfjsLayers(...channelsFirst)).toThrow(/MaxPooling2D\): data_format "channels_first" is not supported/);
+    expect(() => importTfjsLayers(...channelsFirst)).toThrow(/MaxPooling2D\): data_format 'channels_first' is not supported/);
     const softmaxImages = await save(tfl.layers.conv2d({ filters: 2, kernelSize: 2, activation: 'softmax', inputShape: [4, 4, 1] }));
     expect(() => importTfjsLayers(...softmaxImages)).toThrow(/Conv2D\): softmax over examples of shape \[3, 3, 2\] is not supported/);
     const denseOnImages = await save(tfl.layers.dense({ units: 2, inputShape: [4, 4, 1] }));

@@ -200,7 +200,7 @@ describe('importTfjsLayers: a model built and saved by tfjs-layers', () => {
       /importTfjsLayers: modelTopology\.config\.layers\[1\] \(layer_normalization_LayerNormalization\d+, LayerNormalization\): Keras class 'LayerNormalization' has no handgrad equivalent; supported: InputLayer, Dense, Activation/,
     );
     const elu = await savedByTfjs(tfl.sequential({ layers: [tfl.layers.dense({ units: 2, activation: 'elu', inputShape: [3] })] }));
-    expect(() => importTfjsLayers(elu.modelJson, elu.weightData)).toThrow(/Dense\): activation "elu" is not supported \(supported: linear, relu, sigmoid, tanh, softmax\)/);
+    expect(() => importTfjsLayers(elu.modelJson, elu.weightData)).toThrow(/Dense\): activation 'elu' is not supported \(supported: linear, relu, sigmoid, tanh, softmax\)/);
   });
 
   it('rejects malformed files with the field at fault', async () => {

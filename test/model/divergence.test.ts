@@ -20,6 +20,7 @@ import {
   Tanh,
   Tensor,
   spiralData,
+  toOneHot,
   type Optimizer,
 } from '../../src/index.js';
 
@@ -209,6 +210,16 @@ describe('findings 8 and 9: plain-JavaScript mistakes get named, not a raw engin
     expect(() => model().compile({ loss: new CategoricalCrossEntropy(), optimizer: shared })).toThrow(
       'Sequential.compile: this Adam already trains another model; one optimizer per model (shared, their step counts and learning-rate decay would mix)',
     );
+  });
+
+  it('a NaN weight is named as the model’s, not blamed on x; a text label is quoted', () => {
+    const m = model();
+    m.parameters()[0].value.data[3] = Number.NaN;
+    expect(() => m.fit(x, y)).toThrow(
+      "Sequential.fit: the model's 0:Dense(2→2).weights holds NaN at index 3 before training; a model with non-finite parameters cannot train",
+    );
+    expect(() => model().fit(x, ['a', 1] as never)).toThrow("Sequential.fit: x label 'a' at index 0 is not a class index in [0, 1]");
+    expect(() => toOneHot(['2'] as never, 3)).toThrow("toOneHot: label '2' at index 0 is not a class index in [0, 2]");
   });
 
   it('predictClasses on one sigmoid unit thresholds at 0.5 instead of returning all zeros', () => {

@@ -226,7 +226,7 @@ describe('Sequential.fromJSON rejects corrupt models, naming the field', () => {
     ['non-finite weight', (j) => (j.layers[2].parameters.weights.data = nanWeights(6)), 'layers[2].parameters.weights.data: value NaN at index 0 is not finite'],
     ['layers that do not fit', (j) => (j.layers[2] = denseJSON(4, 2)), 'layers[2].config.nIn: 4 does not match the 3 outputs of the Dense layer before it'],
     ['missing dropout state', (j) => delete j.layers[1].state, 'layers[1].state: missing'],
-    ['bad dropout state', (j) => (j.layers[1].state = { words: [1, 2], spareNormal: null }), 'layers[1].state: Random.setState: words must be 4 32-bit integers, got [1,2]'],
+    ['bad dropout state', (j) => (j.layers[1].state = { words: [1, 2], spareNormal: null }), 'layers[1].state: Random.setState: words must be 4 32-bit integers, got [1, 2]'],
     ['unknown loss', (j) => (j.training.loss = 'Hinge'), "training.loss: unknown loss 'Hinge' (registered: CategoricalCrossEntropy, BinaryCrossEntropy, MeanSquaredError, MeanAbsoluteError"],
     ['unknown optimizer', (j) => (j.training.optimizer.config.name = 'Lion'), "training.optimizer.config: unknown optimizer 'Lion' (registered: SGD, AdaGrad, RMSProp, Adam"],
     ['bad optimizer option', (j) => (j.training.optimizer.config.options.beta1 = 2), 'training.optimizer.config: Adam: beta1 must be a number in [0, 1), got 2'],

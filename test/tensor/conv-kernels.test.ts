@@ -271,7 +271,7 @@ describe.skipIf(!wasmSimdSupported())('WebAssembly direct convolution on worker 
       return [y, dwb, dx, py, winners, pdx];
     };
     for (const k of many) run(k); // starts the workers
-    for (let i = 0; i < 200 && many.some((k) => k.readyWorkers < k.threads - 1); i++) await new Promise((r) => setTimeout(r, 10));
+    for (let i = 0; i < 2000 && many.some((k) => k.readyWorkers < k.threads - 1); i++) await new Promise((r) => setTimeout(r, 10));
     const expected = run(one);
     for (const k of many) {
       expect(k.readyWorkers, `${k.threads} threads: workers ready`).toBe(k.threads - 1);

@@ -2,6 +2,7 @@ import type { Layer } from '../../layers/layer.js';
 import { Sequential } from '../../model/sequential.js';
 import { kerasImporterFor, supportedImportClasses, type KerasImportContext } from './keras-layers.js';
 import { describe, unpackWeights, weightBytes } from './weights.js';
+import { describeValue, quote, showList, showValue, truncate } from '../../core/validate.js';
 
 const OP = 'importTfjsLayers';
 
@@ -34,7 +35,7 @@ function declaredInputShape(config: { [key: string]: unknown }, field: string): 
   const batchShape = config.batch_input_shape ?? config.batch_shape;
   if (batchShape === undefined || batchShape === null) return undefined;
   if (!Array.isArray(batchShape) || batchShape.length < 2 || !batchShape.slice(1).every((d) => Number.isInteger(d) && d >= 1)) {
-    fail(`${field}.batch_input_shape`, `expected [null, ...positive integers], got ${JSON.stringify(batchShape)}`);
+    fail(`${field}.batch_input_shape`, `expected [null, ...positive integers], got ${showValue(batchShape)}`);
   }
   return batchShape.slice(1) as number[];
 }
@@ -81,7 +82,7 @@ export function importTfjsLayers(modelJson: unknown, weightData: ArrayBuffer | A
     const className = entry.class_name;
     const config = entry.config;
     const layerName = typeof config.name === 'string' ? config.name : `layer ${index}`;
-    const where = `${field} (${layerName}, ${className})`;
+    const where = `${field} (${truncate(layerName)}, ${truncate(className)})`;
     if (shape === undefined) {
       inputShape = declaredInputShape(config, field);
       if (inputShape === undefined) fail(field, `the first layer declares no batch_input_shape, so the input shape is unknown`);
@@ -93,7 +94,7 @@ export function importTfjsLayers(modelJson: unknown, weightData: ArrayBuffer | A
     }
     const importer = kerasImporterFor(className);
     if (!importer) {
-      fail(where, `Keras class '${className}' has no handgrad equivalent; supported: ${['InputLayer', ...supportedImportClasses()].join(', ')}`);
+      fail(where, `Keras class ${describeValue(className)} has no handgrad equivalent; supported: ${['InputLayer', ...supportedImportClasses()].join(', ')}`);
     }
     const weightName = (suffix: string): string | undefined => {
       const exact = `${layerName}/${suffix}`;
@@ -110,10 +111,10 @@ export function importTfjsLayers(modelJson: unknown, weightData: ArrayBuffer | A
       hasWeight: (suffix) => weightName(suffix) !== undefined,
       weight(suffix, expected) {
         const name = weightName(suffix);
-        if (name === undefined) fail(where, `weight '${layerName}/${suffix}' is missing from the weights manifest`);
+        if (name === undefined) fail(where, `weight ${quote(`${layerName}/${suffix}`)} is missing from the weights manifest`);
         const w = weights.get(name) as { shape: number[]; data: Float32Array };
         if (w.shape.length !== expected.length || w.shape.some((d, i) => d !== expected[i])) {
-          fail(where, `weight '${name}' has shape [${w.shape.join(', ')}], expected [${expected.join(', ')}]`);
+          fail(where, `weight ${quote(name)} has shape [${w.shape.join(', ')}], expected [${expected.join(', ')}]`);
         }
         used.add(name);
         return w.data;
@@ -124,7 +125,7 @@ export function importTfjsLayers(modelJson: unknown, weightData: ArrayBuffer | A
     shape = converted.outputShape;
   });
   const unused = [...weights.keys()].filter((n) => !used.has(n));
-  if (unused.length > 0) fail('weightsManifest', `weights no layer uses: ${unused.join(', ')}`);
+  if (unused.length > 0) fail('weightsManifest', `weights no layer uses: ${showList(unused)}`);
   if (layers.length === 0) fail('modelTopology.config.layers', 'no layer with a handgrad equivalent (only an InputLayer)');
   return new Sequential(layers, { inputShape });
 }

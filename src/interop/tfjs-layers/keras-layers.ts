@@ -15,6 +15,7 @@ import { Softmax } from '../../layers/softmax.js';
 import { Tanh } from '../../layers/tanh.js';
 import { windowGeometry, type Padding } from '../../tensor/window-geometry.js';
 import type { ShapedLayer } from '../model-shapes.js';
+import { showValue } from '../../core/validate.js';
 
 // ---------------------------------------------------------------------------------------------------------
 // Export: handgrad layer → Keras layers
@@ -222,7 +223,7 @@ const ACTIVATIONS: { [name: string]: (() => Layer) | null } = {
 function activationLayers(ctx: KerasImportContext, field: string, fused: boolean, shape: readonly number[]): Layer[] {
   const value = ctx.config[field] ?? 'linear';
   if (typeof value !== 'string' || !(value in ACTIVATIONS)) {
-    ctx.fail(`${field} ${JSON.stringify(value)} is not supported (supported: ${Object.keys(ACTIVATIONS).join(', ')})`);
+    ctx.fail(`${field} ${showValue(value)} is not supported (supported: ${Object.keys(ACTIVATIONS).join(', ')})`);
   }
   if (value === 'softmax' && shape.length !== 1) {
     ctx.fail(`softmax over examples of shape [${shape.join(', ')}] is not supported (handgrad's Softmax takes [batch, classes])`);
@@ -245,7 +246,7 @@ function penalty(ctx: KerasImportContext, field: string): { l1?: number; l2?: nu
   if (reg === null || reg === undefined) return {};
   const r = reg as { class_name?: unknown; config?: { l1?: unknown; l2?: unknown } };
   if (typeof r !== 'object' || !['L1L2', 'l1_l2', 'L1', 'L2'].includes(String(r.class_name))) {
-    ctx.fail(`${field} ${JSON.stringify(reg)} is not supported (only L1L2 / L1 / L2 regularizers)`);
+    ctx.fail(`${field} ${showValue(reg)} is not supported (only L1L2 / L1 / L2 regularizers)`);
   }
   const l1 = r.config?.l1;
   const l2 = r.config?.l2;
@@ -257,7 +258,7 @@ registerImport({
   fromKeras(ctx: KerasImportContext) {
     const nIn = flatWidth(ctx, 'Dense');
     const units = ctx.config.units;
-    if (!Number.isInteger(units) || (units as number) < 1) ctx.fail(`units must be a positive integer, got ${JSON.stringify(units)}`);
+    if (!Number.isInteger(units) || (units as number) < 1) ctx.fail(`units must be a positive integer, got ${showValue(units)}`);
     const nOut = units as number;
     const activation = activationLayers(ctx, 'activation', true, [nOut]);
     const kernelPenalty = penalty(ctx, 'kernel_regularizer');
@@ -285,9 +286,9 @@ registerImport({
   className: 'ReLU',
   fromKeras(ctx: KerasImportContext) {
     const { max_value: maxValue, negative_slope: slope, threshold } = ctx.config;
-    if ((maxValue ?? null) !== null) ctx.fail(`max_value ${JSON.stringify(maxValue)} is not supported (a capped ReLU has no handgrad layer)`);
-    if ((slope ?? 0) !== 0) ctx.fail(`negative_slope ${JSON.stringify(slope)} is not supported (use LeakyReLU)`);
-    if ((threshold ?? 0) !== 0) ctx.fail(`threshold ${JSON.stringify(threshold)} is not supported`);
+    if ((maxValue ?? null) !== null) ctx.fail(`max_value ${showValue(maxValue)} is not supported (a capped ReLU has no handgrad layer)`);
+    if ((slope ?? 0) !== 0) ctx.fail(`negative_slope ${showValue(slope)} is not supported (use LeakyReLU)`);
+    if ((threshold ?? 0) !== 0) ctx.fail(`threshold ${showValue(threshold)} is not supported`);
     return { layers: [new ReLU()], outputShape: ctx.inputShape };
   },
 });
@@ -297,7 +298,7 @@ registerImport({
   fromKeras(ctx: KerasImportContext) {
     // tfjs-layers and Keras 2 write `alpha` (default 0.3); Keras 3 writes `negative_slope`.
     const alpha = ctx.config.alpha ?? ctx.config.negative_slope ?? 0.3;
-    if (typeof alpha !== 'number' || !(alpha >= 0)) ctx.fail(`alpha must be a number ≥ 0, got ${JSON.stringify(alpha)}`);
+    if (typeof alpha !== 'number' || !(alpha >= 0)) ctx.fail(`alpha must be a number ≥ 0, got ${showValue(alpha)}`);
     return { layers: [new LeakyReLU({ alpha })], outputShape: ctx.inputShape };
   },
 });
@@ -307,7 +308,7 @@ registerImport({
   fromKeras(ctx: KerasImportContext) {
     const axis = ctx.config.axis ?? -1;
     const last = Array.isArray(axis) ? axis.length === 1 && (axis[0] === -1 || axis[0] === ctx.inputShape.length) : axis === -1 || axis === ctx.inputShape.length;
-    if (!last || ctx.inputShape.length !== 1) ctx.fail(`only a softmax over the last axis of flat examples is supported, got axis ${JSON.stringify(axis)} on [${ctx.inputShape.join(', ')}]`);
+    if (!last || ctx.inputShape.length !== 1) ctx.fail(`only a softmax over the last axis of flat examples is supported, got axis ${showValue(axis)} on [${ctx.inputShape.join(', ')}]`);
     return { layers: [new Softmax()], outputShape: ctx.inputShape };
   },
 });
@@ -316,8 +317,8 @@ registerImport({
   className: 'Dropout',
   fromKeras(ctx: KerasImportContext) {
     const { rate, seed, noise_shape: noiseShape } = ctx.config;
-    if (typeof rate !== 'number' || !(rate >= 0 && rate < 1)) ctx.fail(`rate must be a number in [0, 1), got ${JSON.stringify(rate)}`);
-    if ((noiseShape ?? null) !== null) ctx.fail(`noise_shape ${JSON.stringify(noiseShape)} is not supported`);
+    if (typeof rate !== 'number' || !(rate >= 0 && rate < 1)) ctx.fail(`rate must be a number in [0, 1), got ${showValue(rate)}`);
+    if ((noiseShape ?? null) !== null) ctx.fail(`noise_shape ${showValue(noiseShape)} is not supported`);
     return {
       layers: [new Dropout({ rate, seed: typeof seed === 'number' && Number.isInteger(seed) ? seed : ctx.index })],
       outputShape: ctx.inputShape,
@@ -330,21 +331,21 @@ function pair(ctx: KerasImportContext, field: string, fallback?: [number, number
   const value = ctx.config[field] ?? fallback;
   const p = typeof value === 'number' ? [value, value] : value;
   if (!Array.isArray(p) || p.length !== 2 || !p.every((v) => Number.isInteger(v) && v >= 1)) {
-    ctx.fail(`${field} must be a positive integer or [height, width], got ${JSON.stringify(ctx.config[field])}`);
+    ctx.fail(`${field} must be a positive integer or [height, width], got ${showValue(ctx.config[field])}`);
   }
   return [p[0], p[1]];
 }
 
 function paddingOf(ctx: KerasImportContext): Padding {
   const padding = ctx.config.padding ?? 'valid';
-  if (padding !== 'valid' && padding !== 'same') ctx.fail(`padding ${JSON.stringify(padding)} is not supported (supported: valid, same)`);
+  if (padding !== 'valid' && padding !== 'same') ctx.fail(`padding ${showValue(padding)} is not supported (supported: valid, same)`);
   return padding;
 }
 
 /** Images must be channels-last ([H, W, C]) as in handgrad. */
 function imageShape(ctx: KerasImportContext, what: string): [number, number, number] {
   const format = ctx.config.data_format ?? 'channels_last';
-  if (format !== 'channels_last') ctx.fail(`data_format ${JSON.stringify(format)} is not supported (handgrad's images are channels_last)`);
+  if (format !== 'channels_last') ctx.fail(`data_format ${showValue(format)} is not supported (handgrad's images are channels_last)`);
   if (ctx.inputShape.length !== 3) ctx.fail(`${what} needs examples of shape [height, width, channels], got [${ctx.inputShape.join(', ')}]`);
   return ctx.inputShape as unknown as [number, number, number];
 }
@@ -364,12 +365,12 @@ registerImport({
   fromKeras(ctx: KerasImportContext) {
     const [, , inChannels] = imageShape(ctx, 'Conv2D');
     const filters = ctx.config.filters;
-    if (!Number.isInteger(filters) || (filters as number) < 1) ctx.fail(`filters must be a positive integer, got ${JSON.stringify(filters)}`);
+    if (!Number.isInteger(filters) || (filters as number) < 1) ctx.fail(`filters must be a positive integer, got ${showValue(filters)}`);
     const kernelSize = pair(ctx, 'kernel_size');
     const strides = pair(ctx, 'strides', [1, 1]);
     const dilation = pair(ctx, 'dilation_rate', [1, 1]);
-    if (dilation[0] !== 1 || dilation[1] !== 1) ctx.fail(`dilation_rate ${JSON.stringify(ctx.config.dilation_rate)} is not supported (only 1)`);
-    if ((ctx.config.groups ?? 1) !== 1) ctx.fail(`groups ${JSON.stringify(ctx.config.groups)} is not supported (only 1)`);
+    if (dilation[0] !== 1 || dilation[1] !== 1) ctx.fail(`dilation_rate ${showValue(ctx.config.dilation_rate)} is not supported (only 1)`);
+    if ((ctx.config.groups ?? 1) !== 1) ctx.fail(`groups ${showValue(ctx.config.groups)} is not supported (only 1)`);
     for (const field of ['kernel_regularizer', 'bias_regularizer']) {
       if ((ctx.config[field] ?? null) !== null) ctx.fail(`${field} is not supported on Conv2D (handgrad's Conv2D has no L1/L2 penalty)`);
     }
@@ -413,7 +414,7 @@ registerImport({
   className: 'Flatten',
   fromKeras(ctx: KerasImportContext) {
     const format = ctx.config.data_format ?? 'channels_last';
-    if (format !== 'channels_last') ctx.fail(`data_format ${JSON.stringify(format)} is not supported (handgrad flattens channels_last)`);
+    if (format !== 'channels_last') ctx.fail(`data_format ${showValue(format)} is not supported (handgrad flattens channels_last)`);
     return { layers: [new Flatten()], outputShape: [ctx.inputShape.reduce((a, b) => a * b, 1)] };
   },
 });
@@ -423,7 +424,7 @@ registerImport({
   fromKeras(ctx: KerasImportContext) {
     const rank = ctx.inputShape.length; // without the batch axis; Keras counts it, so the last axis is `rank`
     const axis = Array.isArray(ctx.config.axis) && ctx.config.axis.length === 1 ? ctx.config.axis[0] : (ctx.config.axis ?? -1);
-    if (axis !== -1 && axis !== rank) ctx.fail(`axis ${JSON.stringify(ctx.config.axis)} is not supported (handgrad normalises the last axis)`);
+    if (axis !== -1 && axis !== rank) ctx.fail(`axis ${showValue(ctx.config.axis)} is not supported (handgrad normalises the last axis)`);
     const channels = ctx.inputShape[rank - 1];
     const momentum = ctx.config.momentum ?? 0.99;
     const epsilon = ctx.config.epsilon ?? 1e-3;

@@ -1,4 +1,5 @@
 import type { NamedWeight, TfjsWeightEntry } from './types.js';
+import { showValue } from '../../core/validate.js';
 
 /** Concatenates the weights, in order, as little-endian float32 bytes (the layout TF.js reads). */
 export function packWeights(weights: readonly NamedWeight[]): ArrayBuffer {
@@ -57,7 +58,7 @@ export function unpackWeights(op: string, manifest: unknown, bytes: Uint8Array):
       if (typeof e !== 'object' || e === null) fail(field, `expected { name, shape, dtype }, got ${describe(w)}`);
       if (typeof e.name !== 'string') fail(`${field}.name`, `expected a string, got ${describe(e.name)}`);
       if (!Array.isArray(e.shape) || !e.shape.every((d) => Number.isInteger(d) && d >= 0)) {
-        fail(`${field}.shape`, `expected an array of non-negative integers, got ${JSON.stringify(e.shape)}`);
+        fail(`${field}.shape`, `expected an array of non-negative integers, got ${showValue(e.shape)}`);
       }
       if (e.quantization !== undefined) fail(`${field}.quantization`, 'quantized weights are not supported (save the model unquantized)');
       if (e.dtype !== 'float32') fail(`${field}.dtype`, `only 'float32' weights are supported, got ${describe(e.dtype)}`);
