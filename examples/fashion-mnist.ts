@@ -4,9 +4,11 @@
  * installs in /usr/share/datasets/fashion-mnist/.
  *
  *   [n, 28, 28, 1] → Conv 3×3×32 → ReLU → MaxPool 2 → Conv 3×3×64 → ReLU → MaxPool 2 → Flatten
- *   → Dense 128 → ReLU → Dense 10 → Softmax   (with BatchNormalization after each conv; --no-batch-norm drops it)
+ *   → Dense 128 → ReLU → Dense 10 → Softmax   (with BatchNormalization after each conv; --no-batch-norm drops
+ *   it; --dropout <rate> adds Dropout before each Dense)
  *
- * Adam, mini-batches, progress per batch; at the end the accuracy on the 10 000 test images
+ * Adam with a learning-rate warm-up and a cosine decay to 0 at the last update (`--schedule`), mini-batches,
+ * progress per batch; at the end the accuracy on the 10 000 test images
  * (`test accuracy: 0.9xxx`), the training time, and a PNG with the confusion matrix and a grid of
  * misclassified test images.
  *
@@ -16,7 +18,7 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, relative } from 'node:path';
-import { Command } from 'commander';
+import { Command, InvalidArgumentError, Option } from 'commander';
 import { Adam, CategoricalCrossEntropy } from 'handgrad/node';
 import { renderChart } from './lib/chart.js';
 import { integer, nonNegativeNumber, parseOrExit, positiveInteger, run } from './lib/cli.js';
@@ -31,8 +33,11 @@ interface Flags extends ExportFlags {
   epochs: number;
   batchSize: number;
   lr: number;
+  schedule: 'cosine' | 'inverse-time' | 'constant';
+  warmup: number;
   decay: number;
   batchNorm: boolean;
+  dropout: number;
   limit?: number;
   testLimit?: number;
   seed: number;
@@ -40,16 +45,30 @@ interface Flags extends ExportFlags {
   save?: string;
 }
 
+/** A dropout rate: 0 (none) or in (0, 1). */
+function dropoutRate(value: string): number {
+  const n = Number(value);
+  if (value.trim() === '' || !(n >= 0 && n < 1)) throw new InvalidArgumentError('expected a number in [0, 1).');
+  return n;
+}
+
 async function main(): Promise<void> {
   const flags = parseOrExit<Flags>(
     addExportOptions(new Command('fashion-mnist'))
       .description('Train a small CNN on Fashion-MNIST and report test accuracy, with a confusion-matrix picture.')
       .option('--data <folder>', 'folder with the four IDX files (plain or .gz)', DEFAULT_DATA)
-      .option('--epochs <n>', 'passes over the training data', positiveInteger, 2)
+      .option('--epochs <n>', 'passes over the training data', positiveInteger, 5)
       .option('--batch-size <n>', 'images per update', positiveInteger, 64)
-      .option('--lr <rate>', 'Adam learning rate', nonNegativeNumber, 0.002)
-      .option('--decay <d>', 'learning-rate decay per update: lr / (1 + decay · step)', nonNegativeNumber, 5e-4)
+      .option('--lr <rate>', 'Adam learning rate (the peak, after the warm-up)', nonNegativeNumber, 0.003)
+      .addOption(
+        new Option('--schedule <name>', 'learning rate after the warm-up: cosine (down to 0 at the last update), inverse-time (lr / (1 + decay · step)) or constant')
+          .choices(['cosine', 'inverse-time', 'constant'])
+          .default('cosine'),
+      )
+      .option('--warmup <epochs>', 'linear learning-rate warm-up over this many epochs (a fraction is fine)', nonNegativeNumber, 0.3)
+      .option('--decay <d>', 'decay per update for --schedule inverse-time', nonNegativeNumber, 5e-4)
       .option('--no-batch-norm', 'leave out the BatchNormalization after each convolution')
+      .option('--dropout <rate>', 'Dropout rate before each Dense layer (0: none)', dropoutRate, 0)
       .option('--limit <n>', 'train on the first n training images only', positiveInteger)
       .option('--test-limit <n>', 'evaluate on the first n test images only', positiveInteger)
       .option('--seed <n>', 'seed for weights and shuffling', integer, 0)
@@ -69,16 +88,24 @@ async function main(): Promise<void> {
     throw new Error(`expected 28×28 grey images, got training ${train.x.shapeString()} and test ${test.x.shapeString()}`);
   }
 
-  const model = fashionCnn({ seed: flags.seed, batchNorm: flags.batchNorm }).compile({
+  const batches = Math.ceil(train.x.rows / Math.min(flags.batchSize, train.x.rows));
+  const updates = flags.epochs * batches;
+  const warmupSteps = Math.min(Math.round(flags.warmup * batches), updates);
+  const model = fashionCnn({ seed: flags.seed, batchNorm: flags.batchNorm, dropout: flags.dropout }).compile({
     loss: new CategoricalCrossEntropy(),
-    optimizer: new Adam({ learningRate: flags.lr, decay: flags.decay }),
+    optimizer: new Adam({
+      learningRate: flags.lr,
+      warmupSteps,
+      ...(flags.schedule === 'cosine' ? { cosineDecaySteps: Math.max(updates - warmupSteps, 1) } : {}),
+      ...(flags.schedule === 'inverse-time' ? { decay: flags.decay } : {}),
+    }),
   });
   console.log(`handgrad Fashion-MNIST CNN on ${flags.data}: ${train.x.rows} training and ${test.x.rows} test images of 28×28`);
   console.log(model.summary([28, 28, 1]));
-  console.log(`Adam lr ${flags.lr}${flags.decay ? `, decay ${flags.decay}` : ''}; ${flags.epochs} epochs of batch size ${flags.batchSize}`);
+  const after = { cosine: 'cosine decay to 0', 'inverse-time': `inverse-time decay ${flags.decay}`, constant: 'constant' }[flags.schedule];
+  console.log(`Adam lr ${flags.lr}, warm-up ${warmupSteps} updates, then ${after}; ${flags.epochs} epoch${flags.epochs === 1 ? '' : 's'} of batch size ${flags.batchSize} (${updates} updates)`);
 
-  const batches = Math.ceil(train.x.rows / Math.min(flags.batchSize, train.x.rows));
-  const progress = createProgress(flags.epochs * batches, flags.epochs * 10, 'batch');
+  const progress = createProgress(updates, flags.epochs * 10, 'batch');
   let rows = 0;
   let lossSum = 0;
   let accuracySum = 0;

@@ -5,6 +5,7 @@ import {
   BatchNormalization,
   Conv2D,
   Dense,
+  Dropout,
   Flatten,
   MaxPool2D,
   ReLU,
@@ -17,9 +18,14 @@ import {
 export const DEFAULT_DATA = '/usr/share/datasets/fashion-mnist/';
 export const CLASS_NAMES = ['T-shirt/top', 'Trouser', 'Pullover', 'Dress', 'Coat', 'Sandal', 'Shirt', 'Sneaker', 'Bag', 'Ankle boot'] as const;
 
-/** The example's network: two conv blocks and a dense head (optionally batch-normalised), for 28×28×1 images. */
-export function fashionCnn(options: { seed: number; batchNorm: boolean }): Sequential {
-  const { seed, batchNorm } = options;
+/**
+ * The example's network, for 28×28×1 images: two conv blocks (optionally batch-normalised) and a dense head,
+ * with Dropout(`dropout`) before each Dense layer when `dropout` > 0 (off by default: 0.25 cost 0.3–0.8 points
+ * of test accuracy after 5 epochs, though without it the training images score ~4 points better than the test ones).
+ */
+export function fashionCnn(options: { seed: number; batchNorm: boolean; dropout?: number }): Sequential {
+  const { seed, batchNorm, dropout = 0 } = options;
+  const drop = (s: number): Layer[] => (dropout > 0 ? [new Dropout({ rate: dropout, seed: s })] : []);
   const block = (inChannels: number, filters: number, s: number): Layer[] => [
     new Conv2D(inChannels, filters, { kernelSize: 3, seed: s, initializer: 'he' }),
     ...(batchNorm ? [new BatchNormalization(filters)] : []),
@@ -30,8 +36,10 @@ export function fashionCnn(options: { seed: number; batchNorm: boolean }): Seque
     ...block(1, 32, seed + 1),
     ...block(32, 64, seed + 2),
     new Flatten(),
+    ...drop(seed + 7),
     new Dense(5 * 5 * 64, 128, { seed: seed + 3, initializer: 'he' }),
     new ReLU(),
+    ...drop(seed + 8),
     new Dense(128, 10, { seed: seed + 4, initializer: 'glorot' }),
     new Softmax(),
   ]);
