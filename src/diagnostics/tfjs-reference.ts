@@ -29,9 +29,9 @@ export interface TfjsLike {
  */
 export interface TfjsReference<TTensor = any> {
   /**
-   * Your tfjs-core module, e.g. `import * as tf from '@tensorflow/tfjs-core'`, with a backend loaded and the
-   * gradients registered (`@tensorflow/tfjs-core/dist/register_all_gradients`). Used for `tensor`, `grads`,
-   * `mul`, `sum` and `tidy`.
+   * Your tfjs-core module (the namespace import of the tfjs-core package), with a backend loaded and the
+   * gradients registered (its `dist/register_all_gradients` module; see the README's "Checking your own
+   * layer"). Used for `tensor`, `grads`, `mul`, `sum` and `tidy`. handgrad itself never imports tfjs.
    */
   readonly tf: object;
   forward(x: TTensor, params: Record<string, TTensor>): TTensor;
