@@ -1,5 +1,5 @@
 import { checkInteger, checkNumber, checkOptions, checkPositive } from '../core/validate.js';
-import { batchNormBackward, batchNormInferenceForward, batchNormTrainingForward } from '../tensor/batch-norm.js';
+import { batchNormKernels } from '../tensor/kernels/batch-norm-kernels.js';
 import { assertFinite } from '../tensor/ops.js';
 import { Tensor, reuseOrAllocate } from '../tensor/tensor.js';
 import { checkBackwardShape, type ForwardOptions, type Layer, type Parameter } from './layer.js';
@@ -98,7 +98,7 @@ export class BatchNormalization implements Layer {
     const xhat = reuseOrAllocate(this.xhat, x.shape);
     const training = options.training === true;
     if (training) {
-      batchNormTrainingForward(x.data, rows, C, this.gamma.data, this.beta.data, this.epsilon, this.mean, this.variance, this.invStd, xhat.data, out.data);
+      batchNormKernels().trainingForward(x.data, rows, C, this.gamma.data, this.beta.data, this.epsilon, this.mean, this.variance, this.invStd, xhat.data, out.data);
       // m ← momentum·m + (1 − momentum)·μ, likewise v with σ²
       const keep = this.momentum;
       const mm = this.movingMean.data;
@@ -108,7 +108,7 @@ export class BatchNormalization implements Layer {
         mv[c] = keep * mv[c] + (1 - keep) * this.variance[c];
       }
     } else {
-      batchNormInferenceForward(x.data, rows, C, this.gamma.data, this.beta.data, this.epsilon, this.movingMean.data, this.movingVariance.data, this.mean, this.invStd, xhat.data, out.data);
+      batchNormKernels().inferenceForward(x.data, rows, C, this.gamma.data, this.beta.data, this.epsilon, this.movingMean.data, this.movingVariance.data, this.mean, this.invStd, xhat.data, out.data);
     }
     this.trainingForward = training;
     this.xhat = xhat;
@@ -120,7 +120,7 @@ export class BatchNormalization implements Layer {
     checkBackwardShape(this.name, this.output, dvalues);
     const dinputs = reuseOrAllocate(this.dinputs, dvalues.shape);
     const rows = dvalues.size / this.channels;
-    batchNormBackward(
+    batchNormKernels().backward(
       dvalues.data, (this.xhat as Tensor).data, rows, this.channels, this.gamma.data, this.invStd, this.trainingForward,
       this.sumDy, this.sumDyXhat, this.dgamma.data, this.dbeta.data, dinputs.data,
     );

@@ -2,6 +2,8 @@
  * Batch-normalisation kernels over the last axis: x is read as `rows × C` (rows = every position of every
  * sample, C = channels), and each channel c is normalised with its own mean and variance.
  * Per-channel sums are accumulated in float64 (a batch of 64 feature maps of 26×26 is 43 264 terms).
+ * These loops are the definitions and the plain-JS set; the WebAssembly set (kernels/batch-norm-kernels.ts,
+ * conv.wat's bn*) computes the same bits.
  */
 
 /**

@@ -1,4 +1,5 @@
 import { getKernels } from '../backend.js';
+import type { BatchNormKernels } from './batch-norm-kernels.js';
 import { col2im, im2col } from '../im2col.js';
 import { maxPoolBackward, maxPoolForward } from '../pooling.js';
 import { reluBackward, reluForward } from '../relu.js';
@@ -28,6 +29,8 @@ export interface ConvKernels {
   maxPoolBackward(dy: Float32Array, argmax: Int32Array, count: number, dx: Float32Array, inputSize: number, batch?: number): void;
   /** Convolution without the im2col matrix, where the set has it (WebAssembly): see {@link DirectConvKernels}. */
   readonly direct?: DirectConvKernels;
+  /** Batch normalisation's passes in this set's memory, where the set has them (WebAssembly). */
+  readonly batchNorm?: BatchNormKernels;
 }
 
 /**

@@ -1,7 +1,9 @@
 ;; handgrad convolutional-network kernels in WebAssembly SIMD (f32x4): im2col and its adjoint col2im,
-;; ReLU forward/backward, max pooling forward/backward. The readable definitions, with the maths, are the
-;; plain-JS versions in src/tensor/im2col.ts, pooling.ts and relu.ts; these compute the same values
-;; (bit for bit: they only copy, add in the same order, compare and mask).
+;; ReLU forward/backward, max pooling forward/backward, the direct convolutions, batch normalisation.
+;; The readable definitions, with the maths, are the plain-JS versions in src/tensor/im2col.ts,
+;; pooling.ts, relu.ts and batch-norm.ts; these compute the same values (bit for bit: they copy, add in
+;; the same order, compare and mask, or evaluate the same float64 expression) — except the direct
+;; convolutions, whose sums run in another order.
 ;;
 ;; Every address is a byte address in this module's memory, where the caller (conv-kernels.ts) has
 ;; copied the operands (each 16-byte aligned). Images are NHWC float32, and a window's geometry comes as
@@ -659,4 +661,381 @@
         (br $kyloop)))
       (local.set $n (i32.add (local.get $n) (i32.const 1)))
       (br $nloop))))
+
+  ;; ---------------------------------------------------------------------------------------------------
+  ;; Batch normalisation over the last axis: x is read as rows × C (C = channels, innermost). The readable
+  ;; definitions, with the maths, are in src/tensor/batch-norm.ts. Each kernel works on the channels
+  ;; [c0, c1) only, so threads can split a layer by channels. Per-channel sums are float64 in row order and
+  ;; every element is the same float64 expression rounded once to float32, as in the JS loops: bit for
+  ;; bit the same values. Eight channels at a time (four f64x2 lanes pairs), then four, then one by one.
+  ;; f64 arrays (sums, mean, 1/√(σ² + ε), γ, β, …) hold C values, indexed by channel.
+
+  ;; out[c] = Σ_r x[r, c]
+  (func (export "bnSums") (param $x i32) (param $rows i32) (param $C i32) (param $c0 i32) (param $c1 i32) (param $out i32)
+    (local $c i32) (local $p i32) (local $end i32) (local $stride i32) (local $v v128) (local $o i32)
+    (local $s0 v128) (local $s1 v128) (local $s2 v128) (local $s3 v128) (local $s f64)
+    (local.set $stride (i32.shl (local.get $C) (i32.const 2)))
+    (local.set $c (local.get $c0))
+    (block $done8
+      (loop $block8
+        (br_if $done8 (i32.gt_u (i32.add (local.get $c) (i32.const 8)) (local.get $c1)))
+        (local.set $p (i32.add (local.get $x) (i32.shl (local.get $c) (i32.const 2))))
+        (local.set $end (i32.add (local.get $p) (i32.mul (local.get $rows) (local.get $stride))))
+        (local.set $s0 (v128.const f64x2 0 0)) (local.set $s1 (v128.const f64x2 0 0))
+        (local.set $s2 (v128.const f64x2 0 0)) (local.set $s3 (v128.const f64x2 0 0))
+        (block $rdone
+          (loop $r
+            (br_if $rdone (i32.ge_u (local.get $p) (local.get $end)))
+            (local.set $v (v128.load (local.get $p)))
+            (local.set $s0 (f64x2.add (local.get $s0) (f64x2.promote_low_f32x4 (local.get $v))))
+            (local.set $s1 (f64x2.add (local.get $s1) (f64x2.promote_low_f32x4
+              (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $v) (local.get $v)))))
+            (local.set $v (v128.load offset=16 (local.get $p)))
+            (local.set $s2 (f64x2.add (local.get $s2) (f64x2.promote_low_f32x4 (local.get $v))))
+            (local.set $s3 (f64x2.add (local.get $s3) (f64x2.promote_low_f32x4
+              (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $v) (local.get $v)))))
+            (local.set $p (i32.add (local.get $p) (local.get $stride)))
+            (br $r)))
+        (local.set $o (i32.add (local.get $out) (i32.shl (local.get $c) (i32.const 3))))
+        (v128.store (local.get $o) (local.get $s0))
+        (v128.store offset=16 (local.get $o) (local.get $s1))
+        (v128.store offset=32 (local.get $o) (local.get $s2))
+        (v128.store offset=48 (local.get $o) (local.get $s3))
+        (local.set $c (i32.add (local.get $c) (i32.const 8)))
+        (br $block8)))
+    (block $done4
+      (loop $block4
+        (br_if $done4 (i32.gt_u (i32.add (local.get $c) (i32.const 4)) (local.get $c1)))
+        (local.set $p (i32.add (local.get $x) (i32.shl (local.get $c) (i32.const 2))))
+        (local.set $end (i32.add (local.get $p) (i32.mul (local.get $rows) (local.get $stride))))
+        (local.set $s0 (v128.const f64x2 0 0)) (local.set $s1 (v128.const f64x2 0 0))
+        (block $rdone
+          (loop $r
+            (br_if $rdone (i32.ge_u (local.get $p) (local.get $end)))
+            (local.set $v (v128.load (local.get $p)))
+            (local.set $s0 (f64x2.add (local.get $s0) (f64x2.promote_low_f32x4 (local.get $v))))
+            (local.set $s1 (f64x2.add (local.get $s1) (f64x2.promote_low_f32x4
+              (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $v) (local.get $v)))))
+            (local.set $p (i32.add (local.get $p) (local.get $stride)))
+            (br $r)))
+        (local.set $o (i32.add (local.get $out) (i32.shl (local.get $c) (i32.const 3))))
+        (v128.store (local.get $o) (local.get $s0))
+        (v128.store offset=16 (local.get $o) (local.get $s1))
+        (local.set $c (i32.add (local.get $c) (i32.const 4)))
+        (br $block4)))
+    (block $done1
+      (loop $block1
+        (br_if $done1 (i32.ge_u (local.get $c) (local.get $c1)))
+        (local.set $p (i32.add (local.get $x) (i32.shl (local.get $c) (i32.const 2))))
+        (local.set $end (i32.add (local.get $p) (i32.mul (local.get $rows) (local.get $stride))))
+        (local.set $s (f64.const 0))
+        (block $rdone
+          (loop $r
+            (br_if $rdone (i32.ge_u (local.get $p) (local.get $end)))
+            (local.set $s (f64.add (local.get $s) (f64.promote_f32 (f32.load (local.get $p)))))
+            (local.set $p (i32.add (local.get $p) (local.get $stride)))
+            (br $r)))
+        (f64.store (i32.add (local.get $out) (i32.shl (local.get $c) (i32.const 3))) (local.get $s))
+        (local.set $c (i32.add (local.get $c) (i32.const 1)))
+        (br $block1))))
+
+  ;; out[c] = Σ_r (x[r, c] − mean[c])²   (the second pass of the variance: no cancellation when |μ| ≫ σ)
+  (func (export "bnSquaredDeviations") (param $x i32) (param $rows i32) (param $C i32) (param $c0 i32) (param $c1 i32)
+        (param $mean i32) (param $out i32)
+    (local $c i32) (local $p i32) (local $end i32) (local $stride i32) (local $v v128) (local $d v128) (local $o i32)
+    (local $s0 v128) (local $s1 v128) (local $s2 v128) (local $s3 v128)
+    (local $m0 v128) (local $m1 v128) (local $m2 v128) (local $m3 v128) (local $s f64) (local $m f64) (local $e f64)
+    (local.set $stride (i32.shl (local.get $C) (i32.const 2)))
+    (local.set $c (local.get $c0))
+    (block $done8
+      (loop $block8
+        (br_if $done8 (i32.gt_u (i32.add (local.get $c) (i32.const 8)) (local.get $c1)))
+        (local.set $p (i32.add (local.get $x) (i32.shl (local.get $c) (i32.const 2))))
+        (local.set $end (i32.add (local.get $p) (i32.mul (local.get $rows) (local.get $stride))))
+        (local.set $o (i32.add (local.get $mean) (i32.shl (local.get $c) (i32.const 3))))
+        (local.set $m0 (v128.load (local.get $o))) (local.set $m1 (v128.load offset=16 (local.get $o)))
+        (local.set $m2 (v128.load offset=32 (local.get $o))) (local.set $m3 (v128.load offset=48 (local.get $o)))
+        (local.set $s0 (v128.const f64x2 0 0)) (local.set $s1 (v128.const f64x2 0 0))
+        (local.set $s2 (v128.const f64x2 0 0)) (local.set $s3 (v128.const f64x2 0 0))
+        (block $rdone
+          (loop $r
+            (br_if $rdone (i32.ge_u (local.get $p) (local.get $end)))
+            (local.set $v (v128.load (local.get $p)))
+            (local.set $d (f64x2.sub (f64x2.promote_low_f32x4 (local.get $v)) (local.get $m0)))
+            (local.set $s0 (f64x2.add (local.get $s0) (f64x2.mul (local.get $d) (local.get $d))))
+            (local.set $d (f64x2.sub (f64x2.promote_low_f32x4
+              (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $v) (local.get $v))) (local.get $m1)))
+            (local.set $s1 (f64x2.add (local.get $s1) (f64x2.mul (local.get $d) (local.get $d))))
+            (local.set $v (v128.load offset=16 (local.get $p)))
+            (local.set $d (f64x2.sub (f64x2.promote_low_f32x4 (local.get $v)) (local.get $m2)))
+            (local.set $s2 (f64x2.add (local.get $s2) (f64x2.mul (local.get $d) (local.get $d))))
+            (local.set $d (f64x2.sub (f64x2.promote_low_f32x4
+              (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $v) (local.get $v))) (local.get $m3)))
+            (local.set $s3 (f64x2.add (local.get $s3) (f64x2.mul (local.get $d) (local.get $d))))
+            (local.set $p (i32.add (local.get $p) (local.get $stride)))
+            (br $r)))
+        (local.set $o (i32.add (local.get $out) (i32.shl (local.get $c) (i32.const 3))))
+        (v128.store (local.get $o) (local.get $s0))
+        (v128.store offset=16 (local.get $o) (local.get $s1))
+        (v128.store offset=32 (local.get $o) (local.get $s2))
+        (v128.store offset=48 (local.get $o) (local.get $s3))
+        (local.set $c (i32.add (local.get $c) (i32.const 8)))
+        (br $block8)))
+    (block $done4
+      (loop $block4
+        (br_if $done4 (i32.gt_u (i32.add (local.get $c) (i32.const 4)) (local.get $c1)))
+        (local.set $p (i32.add (local.get $x) (i32.shl (local.get $c) (i32.const 2))))
+        (local.set $end (i32.add (local.get $p) (i32.mul (local.get $rows) (local.get $stride))))
+        (local.set $o (i32.add (local.get $mean) (i32.shl (local.get $c) (i32.const 3))))
+        (local.set $m0 (v128.load (local.get $o))) (local.set $m1 (v128.load offset=16 (local.get $o)))
+        (local.set $s0 (v128.const f64x2 0 0)) (local.set $s1 (v128.const f64x2 0 0))
+        (block $rdone
+          (loop $r
+            (br_if $rdone (i32.ge_u (local.get $p) (local.get $end)))
+            (local.set $v (v128.load (local.get $p)))
+            (local.set $d (f64x2.sub (f64x2.promote_low_f32x4 (local.get $v)) (local.get $m0)))
+            (local.set $s0 (f64x2.add (local.get $s0) (f64x2.mul (local.get $d) (local.get $d))))
+            (local.set $d (f64x2.sub (f64x2.promote_low_f32x4
+              (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $v) (local.get $v))) (local.get $m1)))
+            (local.set $s1 (f64x2.add (local.get $s1) (f64x2.mul (local.get $d) (local.get $d))))
+            (local.set $p (i32.add (local.get $p) (local.get $stride)))
+            (br $r)))
+        (local.set $o (i32.add (local.get $out) (i32.shl (local.get $c) (i32.const 3))))
+        (v128.store (local.get $o) (local.get $s0))
+        (v128.store offset=16 (local.get $o) (local.get $s1))
+        (local.set $c (i32.add (local.get $c) (i32.const 4)))
+        (br $block4)))
+    (block $done1
+      (loop $block1
+        (br_if $done1 (i32.ge_u (local.get $c) (local.get $c1)))
+        (local.set $p (i32.add (local.get $x) (i32.shl (local.get $c) (i32.const 2))))
+        (local.set $end (i32.add (local.get $p) (i32.mul (local.get $rows) (local.get $stride))))
+        (local.set $m (f64.load (i32.add (local.get $mean) (i32.shl (local.get $c) (i32.const 3)))))
+        (local.set $s (f64.const 0))
+        (block $rdone
+          (loop $r
+            (br_if $rdone (i32.ge_u (local.get $p) (local.get $end)))
+            (local.set $e (f64.sub (f64.promote_f32 (f32.load (local.get $p))) (local.get $m)))
+            (local.set $s (f64.add (local.get $s) (f64.mul (local.get $e) (local.get $e))))
+            (local.set $p (i32.add (local.get $p) (local.get $stride)))
+            (br $r)))
+        (f64.store (i32.add (local.get $out) (i32.shl (local.get $c) (i32.const 3))) (local.get $s))
+        (local.set $c (i32.add (local.get $c) (i32.const 1)))
+        (br $block1))))
+
+  ;; x̂ = (x − mean[c]) · invStd[c],  y = γ[c] · x̂ + β[c]   (float64, each rounded once; γ, β given as float64)
+  (func (export "bnNormalize") (param $x i32) (param $rows i32) (param $C i32) (param $c0 i32) (param $c1 i32)
+        (param $mean i32) (param $invStd i32) (param $gamma i32) (param $beta i32) (param $xhat i32) (param $y i32)
+    (local $r i32) (local $c i32) (local $c4 i32) (local $e i32) (local $f i32) (local $v v128) (local $h0 v128) (local $h1 v128)
+    (local $h f64)
+    ;; channels [c0, c4) in vectors of four, [c4, c1) one by one
+    (local.set $c4 (i32.add (local.get $c0) (i32.and (i32.sub (local.get $c1) (local.get $c0)) (i32.const -4))))
+    (block $rowsDone
+      (loop $row
+        (br_if $rowsDone (i32.ge_u (local.get $r) (local.get $rows)))
+        (local.set $c (local.get $c0))
+        (block $vdone
+          (loop $vec
+            (br_if $vdone (i32.ge_u (local.get $c) (local.get $c4)))
+            (local.set $e (i32.shl (i32.add (i32.mul (local.get $r) (local.get $C)) (local.get $c)) (i32.const 2)))
+            (local.set $f (i32.shl (local.get $c) (i32.const 3)))
+            (local.set $v (v128.load (i32.add (local.get $x) (local.get $e))))
+            (local.set $h0 (f64x2.mul
+              (f64x2.sub (f64x2.promote_low_f32x4 (local.get $v)) (v128.load (i32.add (local.get $mean) (local.get $f))))
+              (v128.load (i32.add (local.get $invStd) (local.get $f)))))
+            (local.set $h1 (f64x2.mul
+              (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $v) (local.get $v)))
+                (v128.load offset=16 (i32.add (local.get $mean) (local.get $f))))
+              (v128.load offset=16 (i32.add (local.get $invStd) (local.get $f)))))
+            (v128.store (i32.add (local.get $xhat) (local.get $e))
+              (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
+                (f32x4.demote_f64x2_zero (local.get $h0)) (f32x4.demote_f64x2_zero (local.get $h1))))
+            (v128.store (i32.add (local.get $y) (local.get $e))
+              (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
+                (f32x4.demote_f64x2_zero (f64x2.add
+                  (f64x2.mul (v128.load (i32.add (local.get $gamma) (local.get $f))) (local.get $h0))
+                  (v128.load (i32.add (local.get $beta) (local.get $f)))))
+                (f32x4.demote_f64x2_zero (f64x2.add
+                  (f64x2.mul (v128.load offset=16 (i32.add (local.get $gamma) (local.get $f))) (local.get $h1))
+                  (v128.load offset=16 (i32.add (local.get $beta) (local.get $f)))))))
+            (local.set $c (i32.add (local.get $c) (i32.const 4)))
+            (br $vec)))
+        (block $sdone
+          (loop $one
+            (br_if $sdone (i32.ge_u (local.get $c) (local.get $c1)))
+            (local.set $e (i32.shl (i32.add (i32.mul (local.get $r) (local.get $C)) (local.get $c)) (i32.const 2)))
+            (local.set $f (i32.shl (local.get $c) (i32.const 3)))
+            (local.set $h (f64.mul
+              (f64.sub (f64.promote_f32 (f32.load (i32.add (local.get $x) (local.get $e)))) (f64.load (i32.add (local.get $mean) (local.get $f))))
+              (f64.load (i32.add (local.get $invStd) (local.get $f)))))
+            (f32.store (i32.add (local.get $xhat) (local.get $e)) (f32.demote_f64 (local.get $h)))
+            (f32.store (i32.add (local.get $y) (local.get $e)) (f32.demote_f64 (f64.add
+              (f64.mul (f64.load (i32.add (local.get $gamma) (local.get $f))) (local.get $h))
+              (f64.load (i32.add (local.get $beta) (local.get $f))))))
+            (local.set $c (i32.add (local.get $c) (i32.const 1)))
+            (br $one)))
+        (local.set $r (i32.add (local.get $r) (i32.const 1)))
+        (br $row))))
+
+  ;; sumDy[c] = Σ_r g,  sumDyXhat[c] = Σ_r g · x̂   (g = dL/dy)
+  (func (export "bnBackwardSums") (param $dy i32) (param $xhat i32) (param $rows i32) (param $C i32) (param $c0 i32) (param $c1 i32)
+        (param $sumDy i32) (param $sumDyXhat i32)
+    (local $c i32) (local $p i32) (local $end i32) (local $stride i32) (local $q i32) (local $o i32)
+    (local $g v128) (local $h v128) (local $gl v128)
+    (local $s0 v128) (local $s1 v128) (local $s2 v128) (local $s3 v128)
+    (local $t0 v128) (local $t1 v128) (local $t2 v128) (local $t3 v128) (local $s f64) (local $t f64) (local $e f64)
+    (local.set $stride (i32.shl (local.get $C) (i32.const 2)))
+    (local.set $c (local.get $c0))
+    (block $done8
+      (loop $block8
+        (br_if $done8 (i32.gt_u (i32.add (local.get $c) (i32.const 8)) (local.get $c1)))
+        (local.set $p (i32.add (local.get $dy) (i32.shl (local.get $c) (i32.const 2))))
+        (local.set $q (i32.add (local.get $xhat) (i32.shl (local.get $c) (i32.const 2))))
+        (local.set $end (i32.add (local.get $p) (i32.mul (local.get $rows) (local.get $stride))))
+        (local.set $s0 (v128.const f64x2 0 0)) (local.set $s1 (v128.const f64x2 0 0))
+        (local.set $s2 (v128.const f64x2 0 0)) (local.set $s3 (v128.const f64x2 0 0))
+        (local.set $t0 (v128.const f64x2 0 0)) (local.set $t1 (v128.const f64x2 0 0))
+        (local.set $t2 (v128.const f64x2 0 0)) (local.set $t3 (v128.const f64x2 0 0))
+        (block $rdone
+          (loop $r
+            (br_if $rdone (i32.ge_u (local.get $p) (local.get $end)))
+            (local.set $g (v128.load (local.get $p)))
+            (local.set $h (v128.load (local.get $q)))
+            (local.set $gl (f64x2.promote_low_f32x4 (local.get $g)))
+            (local.set $s0 (f64x2.add (local.get $s0) (local.get $gl)))
+            (local.set $t0 (f64x2.add (local.get $t0) (f64x2.mul (local.get $gl) (f64x2.promote_low_f32x4 (local.get $h)))))
+            (local.set $gl (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $g) (local.get $g))))
+            (local.set $s1 (f64x2.add (local.get $s1) (local.get $gl)))
+            (local.set $t1 (f64x2.add (local.get $t1) (f64x2.mul (local.get $gl)
+              (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $h) (local.get $h))))))
+            (local.set $g (v128.load offset=16 (local.get $p)))
+            (local.set $h (v128.load offset=16 (local.get $q)))
+            (local.set $gl (f64x2.promote_low_f32x4 (local.get $g)))
+            (local.set $s2 (f64x2.add (local.get $s2) (local.get $gl)))
+            (local.set $t2 (f64x2.add (local.get $t2) (f64x2.mul (local.get $gl) (f64x2.promote_low_f32x4 (local.get $h)))))
+            (local.set $gl (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $g) (local.get $g))))
+            (local.set $s3 (f64x2.add (local.get $s3) (local.get $gl)))
+            (local.set $t3 (f64x2.add (local.get $t3) (f64x2.mul (local.get $gl)
+              (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $h) (local.get $h))))))
+            (local.set $p (i32.add (local.get $p) (local.get $stride)))
+            (local.set $q (i32.add (local.get $q) (local.get $stride)))
+            (br $r)))
+        (local.set $o (i32.add (local.get $sumDy) (i32.shl (local.get $c) (i32.const 3))))
+        (v128.store (local.get $o) (local.get $s0))
+        (v128.store offset=16 (local.get $o) (local.get $s1))
+        (v128.store offset=32 (local.get $o) (local.get $s2))
+        (v128.store offset=48 (local.get $o) (local.get $s3))
+        (local.set $o (i32.add (local.get $sumDyXhat) (i32.shl (local.get $c) (i32.const 3))))
+        (v128.store (local.get $o) (local.get $t0))
+        (v128.store offset=16 (local.get $o) (local.get $t1))
+        (v128.store offset=32 (local.get $o) (local.get $t2))
+        (v128.store offset=48 (local.get $o) (local.get $t3))
+        (local.set $c (i32.add (local.get $c) (i32.const 8)))
+        (br $block8)))
+    (block $done4
+      (loop $block4
+        (br_if $done4 (i32.gt_u (i32.add (local.get $c) (i32.const 4)) (local.get $c1)))
+        (local.set $p (i32.add (local.get $dy) (i32.shl (local.get $c) (i32.const 2))))
+        (local.set $q (i32.add (local.get $xhat) (i32.shl (local.get $c) (i32.const 2))))
+        (local.set $end (i32.add (local.get $p) (i32.mul (local.get $rows) (local.get $stride))))
+        (local.set $s0 (v128.const f64x2 0 0)) (local.set $s1 (v128.const f64x2 0 0))
+        (local.set $t0 (v128.const f64x2 0 0)) (local.set $t1 (v128.const f64x2 0 0))
+        (block $rdone
+          (loop $r
+            (br_if $rdone (i32.ge_u (local.get $p) (local.get $end)))
+            (local.set $g (v128.load (local.get $p)))
+            (local.set $h (v128.load (local.get $q)))
+            (local.set $gl (f64x2.promote_low_f32x4 (local.get $g)))
+            (local.set $s0 (f64x2.add (local.get $s0) (local.get $gl)))
+            (local.set $t0 (f64x2.add (local.get $t0) (f64x2.mul (local.get $gl) (f64x2.promote_low_f32x4 (local.get $h)))))
+            (local.set $gl (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $g) (local.get $g))))
+            (local.set $s1 (f64x2.add (local.get $s1) (local.get $gl)))
+            (local.set $t1 (f64x2.add (local.get $t1) (f64x2.mul (local.get $gl)
+              (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $h) (local.get $h))))))
+            (local.set $p (i32.add (local.get $p) (local.get $stride)))
+            (local.set $q (i32.add (local.get $q) (local.get $stride)))
+            (br $r)))
+        (local.set $o (i32.add (local.get $sumDy) (i32.shl (local.get $c) (i32.const 3))))
+        (v128.store (local.get $o) (local.get $s0))
+        (v128.store offset=16 (local.get $o) (local.get $s1))
+        (local.set $o (i32.add (local.get $sumDyXhat) (i32.shl (local.get $c) (i32.const 3))))
+        (v128.store (local.get $o) (local.get $t0))
+        (v128.store offset=16 (local.get $o) (local.get $t1))
+        (local.set $c (i32.add (local.get $c) (i32.const 4)))
+        (br $block4)))
+    (block $done1
+      (loop $block1
+        (br_if $done1 (i32.ge_u (local.get $c) (local.get $c1)))
+        (local.set $p (i32.add (local.get $dy) (i32.shl (local.get $c) (i32.const 2))))
+        (local.set $q (i32.add (local.get $xhat) (i32.shl (local.get $c) (i32.const 2))))
+        (local.set $end (i32.add (local.get $p) (i32.mul (local.get $rows) (local.get $stride))))
+        (local.set $s (f64.const 0))
+        (local.set $t (f64.const 0))
+        (block $rdone
+          (loop $r
+            (br_if $rdone (i32.ge_u (local.get $p) (local.get $end)))
+            (local.set $e (f64.promote_f32 (f32.load (local.get $p))))
+            (local.set $s (f64.add (local.get $s) (local.get $e)))
+            (local.set $t (f64.add (local.get $t) (f64.mul (local.get $e) (f64.promote_f32 (f32.load (local.get $q))))))
+            (local.set $p (i32.add (local.get $p) (local.get $stride)))
+            (local.set $q (i32.add (local.get $q) (local.get $stride)))
+            (br $r)))
+        (f64.store (i32.add (local.get $sumDy) (i32.shl (local.get $c) (i32.const 3))) (local.get $s))
+        (f64.store (i32.add (local.get $sumDyXhat) (i32.shl (local.get $c) (i32.const 3))) (local.get $t))
+        (local.set $c (i32.add (local.get $c) (i32.const 1)))
+        (br $block1))))
+
+  ;; dx = scale[c] · (g − meanDy[c] − x̂ · meanDyXhat[c])   (scale = γ·invStd; the means are the sums / rows)
+  ;; With training = 0 (fixed statistics): dx = scale[c] · g.
+  (func (export "bnBackwardInput") (param $dy i32) (param $xhat i32) (param $rows i32) (param $C i32) (param $c0 i32) (param $c1 i32)
+        (param $scale i32) (param $meanDy i32) (param $meanDyXhat i32) (param $training i32) (param $dx i32)
+    (local $r i32) (local $c i32) (local $c4 i32) (local $e i32) (local $f i32) (local $g v128) (local $h v128)
+    (local $d0 v128) (local $d1 v128) (local $d f64)
+    (local.set $c4 (i32.add (local.get $c0) (i32.and (i32.sub (local.get $c1) (local.get $c0)) (i32.const -4))))
+    (block $rowsDone
+      (loop $row
+        (br_if $rowsDone (i32.ge_u (local.get $r) (local.get $rows)))
+        (local.set $c (local.get $c0))
+        (block $vdone
+          (loop $vec
+            (br_if $vdone (i32.ge_u (local.get $c) (local.get $c4)))
+            (local.set $e (i32.shl (i32.add (i32.mul (local.get $r) (local.get $C)) (local.get $c)) (i32.const 2)))
+            (local.set $f (i32.shl (local.get $c) (i32.const 3)))
+            (local.set $g (v128.load (i32.add (local.get $dy) (local.get $e))))
+            (local.set $d0 (f64x2.promote_low_f32x4 (local.get $g)))
+            (local.set $d1 (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $g) (local.get $g))))
+            (if (local.get $training)
+              (then
+                (local.set $h (v128.load (i32.add (local.get $xhat) (local.get $e))))
+                (local.set $d0 (f64x2.sub
+                  (f64x2.sub (local.get $d0) (v128.load (i32.add (local.get $meanDy) (local.get $f))))
+                  (f64x2.mul (f64x2.promote_low_f32x4 (local.get $h)) (v128.load (i32.add (local.get $meanDyXhat) (local.get $f))))))
+                (local.set $d1 (f64x2.sub
+                  (f64x2.sub (local.get $d1) (v128.load offset=16 (i32.add (local.get $meanDy) (local.get $f))))
+                  (f64x2.mul (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $h) (local.get $h)))
+                    (v128.load offset=16 (i32.add (local.get $meanDyXhat) (local.get $f))))))))
+            (v128.store (i32.add (local.get $dx) (local.get $e))
+              (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
+                (f32x4.demote_f64x2_zero (f64x2.mul (v128.load (i32.add (local.get $scale) (local.get $f))) (local.get $d0)))
+                (f32x4.demote_f64x2_zero (f64x2.mul (v128.load offset=16 (i32.add (local.get $scale) (local.get $f))) (local.get $d1)))))
+            (local.set $c (i32.add (local.get $c) (i32.const 4)))
+            (br $vec)))
+        (block $sdone
+          (loop $one
+            (br_if $sdone (i32.ge_u (local.get $c) (local.get $c1)))
+            (local.set $e (i32.shl (i32.add (i32.mul (local.get $r) (local.get $C)) (local.get $c)) (i32.const 2)))
+            (local.set $f (i32.shl (local.get $c) (i32.const 3)))
+            (local.set $d (f64.promote_f32 (f32.load (i32.add (local.get $dy) (local.get $e)))))
+            (if (local.get $training)
+              (then
+                (local.set $d (f64.sub
+                  (f64.sub (local.get $d) (f64.load (i32.add (local.get $meanDy) (local.get $f))))
+                  (f64.mul (f64.promote_f32 (f32.load (i32.add (local.get $xhat) (local.get $e))))
+                    (f64.load (i32.add (local.get $meanDyXhat) (local.get $f))))))))
+            (f32.store (i32.add (local.get $dx) (local.get $e))
+              (f32.demote_f64 (f64.mul (f64.load (i32.add (local.get $scale) (local.get $f))) (local.get $d))))
+            (local.set $c (i32.add (local.get $c) (i32.const 1)))
+            (br $one)))
+        (local.set $r (i32.add (local.get $r) (i32.const 1)))
+        (br $row))))
 )

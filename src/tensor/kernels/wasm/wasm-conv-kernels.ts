@@ -1,3 +1,4 @@
+import type { BatchNormKernels } from '../batch-norm-kernels.js';
 import type { ConvKernels, DirectConvKernels } from '../conv-kernels.js';
 import type { WindowGeometry } from '../../window-geometry.js';
 import { CONV_WASM_BASE64 } from './conv-bytes.js';
@@ -39,6 +40,11 @@ interface ConvExports {
   convForward(x: number, w: number, bias: number, y: number, ...geometryAndFilters: Direct11): void;
   convBackwardFilter(x: number, g: number, dw: number, ...geometryAndFilters: Direct11): void;
   convBackwardInput(g: number, w: number, wt: number, dx: number, ...geometryAndFilters: Direct11): void;
+  bnSums(x: number, rows: number, C: number, c0: number, c1: number, out: number): void;
+  bnSquaredDeviations(x: number, rows: number, C: number, c0: number, c1: number, mean: number, out: number): void;
+  bnNormalize(x: number, rows: number, C: number, c0: number, c1: number, mean: number, invStd: number, gamma: number, beta: number, xhat: number, y: number): void;
+  bnBackwardSums(dy: number, xhat: number, rows: number, C: number, c0: number, c1: number, sumDy: number, sumDyXhat: number): void;
+  bnBackwardInput(dy: number, xhat: number, rows: number, C: number, c0: number, c1: number, scale: number, meanDy: number, meanDyXhat: number, training: number, dx: number): void;
 }
 
 /** A window geometry as conv.wat takes it: batch, H, W, C, kh, kw, sy, sx, padTop, padLeft, outH, outW. */
@@ -51,12 +57,27 @@ type Direct11 = [number, number, number, number, number, number, number, number,
 const PAGE_BYTES = 65536;
 
 /** The exports the worker threads may run, by job number. */
-const JOBS = ['convForward', 'convBackwardFilter', 'convBackwardInput', 'maxPool', 'maxPoolBackward'] as const;
+const JOBS = [
+  'convForward', 'convBackwardFilter', 'convBackwardInput', 'maxPool', 'maxPoolBackward',
+  'bnSums', 'bnSquaredDeviations', 'bnNormalize', 'bnBackwardSums', 'bnBackwardInput',
+] as const;
 const FORWARD = 0;
 const BACKWARD_FILTER = 1;
 const BACKWARD_INPUT = 2;
 const MAX_POOL = 3;
 const MAX_POOL_BACKWARD = 4;
+const BN_SUMS = 5;
+const BN_SQUARED_DEVIATIONS = 6;
+const BN_NORMALIZE = 7;
+const BN_BACKWARD_SUMS = 8;
+const BN_BACKWARD_INPUT = 9;
+
+/**
+ * Batch normalisation over fewer elements stays on one thread; above, threads split the channels in
+ * blocks of BN_CHANNEL_BLOCK (each channel's sums stay in one thread, in row order: bit-identical).
+ */
+const MIN_THREADED_BN = 1 << 15;
+const BN_CHANNEL_BLOCK = 8;
 
 /** dL/dW is summed over this many fixed groups of images (fewer for smaller batches), whatever the thread count. */
 const FILTER_GRADIENT_GROUPS = 4;
@@ -96,6 +117,9 @@ export class WasmConvKernels implements ConvKernels {
   private pool: ConvThreadPool | null = null;
   private heap: Float32Array;
   private heap32: Int32Array;
+  private heap64: Float64Array;
+  /** The exports the jobs call, by job number. */
+  private readonly jobFns: ((...args: number[]) => void)[];
   private readonly views = new Map<number, Map<number, Float32Array>>();
   private readonly views32 = new Map<number, Map<number, Int32Array>>();
   /** The matrix kernels' arena when this set computes in its memory (shared), else null (own memory). */
@@ -124,11 +148,15 @@ export class WasmConvKernels implements ConvKernels {
     }
     this.heap = new Float32Array(this.memory.buffer);
     this.heap32 = new Int32Array(this.memory.buffer);
+    this.heap64 = new Float64Array(this.memory.buffer);
+    const exports = this.exports as unknown as Record<string, (...args: number[]) => void>;
+    this.jobFns = JOBS.map((name) => exports[name]);
   }
 
   private refreshHeap(): void {
     this.heap = new Float32Array(this.memory.buffer);
     this.heap32 = new Int32Array(this.memory.buffer);
+    this.heap64 = new Float64Array(this.memory.buffer);
   }
 
   /** Threads the direct convolutions use (1 where threads are unavailable). */
@@ -208,12 +236,8 @@ export class WasmConvKernels implements ConvKernels {
   private runHere(fn: number, start: number, count: number, part: number, args: (start: number, count: number, part: number, into: Int32Array) => void): void {
     const a = this.scratch;
     args(start, count, part, a);
-    const e = this.exports;
-    if (fn === FORWARD) e.convForward(a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], a[8], a[9], a[10], a[11], a[12], a[13], a[14]);
-    else if (fn === BACKWARD_FILTER) e.convBackwardFilter(a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], a[8], a[9], a[10], a[11], a[12], a[13]);
-    else if (fn === BACKWARD_INPUT) e.convBackwardInput(a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], a[8], a[9], a[10], a[11], a[12], a[13], a[14]);
-    else if (fn === MAX_POOL) e.maxPool(a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], a[8], a[9], a[10], a[11], a[12], a[13], a[14], a[15]);
-    else e.maxPoolBackward(a[0], a[1], a[2], a[3], a[4], a[5]);
+    // as the workers call them: every slot passed, the ones past the export's parameters ignored
+    this.jobFns[fn](a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], a[8], a[9], a[10], a[11], a[12], a[13], a[14], a[15]);
   }
 
   readonly im2col = (x: Float32Array, g: WindowGeometry, cols: Float32Array, ones = false): void => {
@@ -402,6 +426,170 @@ export class WasmConvKernels implements ConvKernels {
       this.splitImages(BACKWARD_INPUT, g.batch, this.inputArgs);
       this.store(dx, xSize, at.dx);
     },
+  };
+
+  /**
+   * Batch normalisation's passes (conv.wat's bn*): see {@link BatchNormKernels}. Operands as the other
+   * kernels' (in place when resident, else copied through scratch), laid out [x or dy | x̂ | y or dx |
+   * four float64 arrays of C]; the per-channel arithmetic between passes (divide by M, 1/√(σ² + ε))
+   * runs here in JS on C values, exactly as the JS set does it.
+   */
+  readonly batchNorm: BatchNormKernels = {
+    trainingForward: (x, rows, channels, gamma, beta, epsilon, mean, variance, invStd, xhat, y) => {
+      const s = this.bnOperands(rows, channels, x, xhat, y, true);
+      const h = this.heap64;
+      const f0 = this.f64Index(s.f0);
+      const f1 = this.f64Index(s.f1);
+      this.splitChannels(BN_SUMS, this.bnSumsArgs);
+      for (let c = 0; c < channels; c++) h[f0 + c] = mean[c] = h[f0 + c] / rows;
+      this.splitChannels(BN_SQUARED_DEVIATIONS, this.bnSquaredDeviationsArgs);
+      for (let c = 0; c < channels; c++) {
+        variance[c] = h[f1 + c] / rows;
+        h[f1 + c] = invStd[c] = 1 / Math.sqrt(variance[c] + epsilon);
+      }
+      this.bnNormalize(gamma, beta, xhat, y);
+    },
+    inferenceForward: (x, rows, channels, gamma, beta, epsilon, movingMean, movingVariance, mean, invStd, xhat, y) => {
+      this.bnOperands(rows, channels, x, xhat, y, true);
+      const h = this.heap64;
+      const f0 = this.f64Index(this.bn.f0);
+      const f1 = this.f64Index(this.bn.f1);
+      for (let c = 0; c < channels; c++) {
+        h[f0 + c] = mean[c] = movingMean[c];
+        h[f1 + c] = invStd[c] = 1 / Math.sqrt(movingVariance[c] + epsilon);
+      }
+      this.bnNormalize(gamma, beta, xhat, y);
+    },
+    backward: (dy, xhat, rows, channels, gamma, invStd, training, sumDy, sumDyXhat, dgamma, dbeta, dx) => {
+      const s = this.bnOperands(rows, channels, dy, xhat, dx, false);
+      const h = this.heap64;
+      const f0 = this.f64Index(s.f0);
+      const f1 = this.f64Index(s.f1);
+      const f2 = this.f64Index(s.f2);
+      this.splitChannels(BN_BACKWARD_SUMS, this.bnBackwardSumsArgs);
+      for (let c = 0; c < channels; c++) {
+        dbeta[c] = sumDy[c] = h[f0 + c];
+        dgamma[c] = sumDyXhat[c] = h[f1 + c];
+        if (training) {
+          h[f0 + c] = sumDy[c] /= rows;
+          h[f1 + c] = sumDyXhat[c] /= rows;
+        }
+        h[f2 + c] = gamma[c] * invStd[c];
+      }
+      s.training = training ? 1 : 0;
+      this.splitChannels(BN_BACKWARD_INPUT, this.bnBackwardInputArgs);
+      this.store(dx, rows * channels, s.b);
+    },
+  };
+
+  /** The current batch-normalisation call: sizes, operand offsets (floats from `base`) and channel blocks. */
+  private readonly bn = { rows: 0, channels: 0, block: 0, training: 0, x: 0, a: 0, b: 0, f0: 0, f1: 0, f2: 0, f3: 0 };
+
+  /**
+   * Places a batch-normalisation call's operands: `x` (input, or dy) and, when `xIn` is false, `a` (x̂)
+   * are read; `a` (x̂, when `xIn`) and `b` (y, or dx) are written.
+   */
+  private bnOperands(rows: number, channels: number, x: Float32Array, a: Float32Array, b: Float32Array, xIn: boolean): typeof this.bn {
+    const n = rows * channels;
+    const s = this.bn;
+    const stride = align4(n);
+    const f = align4(2 * channels); // a float64 array of C, in floats
+    s.rows = rows;
+    s.channels = channels;
+    this.ensureFloats(3 * stride + 4 * f);
+    s.x = this.load(x, n, 0);
+    s.a = xIn ? this.target(a, n, stride) : this.load(a, n, stride);
+    s.b = this.target(b, n, 2 * stride);
+    s.f0 = 3 * stride;
+    s.f1 = s.f0 + f;
+    s.f2 = s.f1 + f;
+    s.f3 = s.f2 + f;
+    return s;
+  }
+
+  /** The normalising pass, given mean and 1/√(σ² + ε) in the first two float64 arrays; writes x̂ and y. */
+  private bnNormalize(gamma: Float32Array, beta: Float32Array, xhat: Float32Array, y: Float32Array): void {
+    const s = this.bn;
+    const h = this.heap64;
+    const f2 = this.f64Index(s.f2);
+    const f3 = this.f64Index(s.f3);
+    for (let c = 0; c < s.channels; c++) {
+      h[f2 + c] = gamma[c];
+      h[f3 + c] = beta[c];
+    }
+    this.splitChannels(BN_NORMALIZE, this.bnNormalizeArgs);
+    const n = s.rows * s.channels;
+    this.store(xhat, n, s.a);
+    this.store(y, n, s.b);
+  }
+
+  /** Index in `heap64` of the float64 array at float offset `offset`. */
+  private f64Index(offset: number): number {
+    return (this.base + offset) >> 1;
+  }
+
+  /** Runs batch-normalisation job `fn` over the channels, split in blocks across threads when large. */
+  private splitChannels(fn: number, args: (start: number, count: number, part: number, into: Int32Array) => void): void {
+    const s = this.bn;
+    const threaded = this.threadCount > 1 && s.rows * s.channels >= MIN_THREADED_BN && s.channels > BN_CHANNEL_BLOCK;
+    s.block = threaded ? BN_CHANNEL_BLOCK : s.channels;
+    this.splitImages(fn, Math.ceil(s.channels / s.block), args);
+  }
+
+  /** Writes (x, rows, C, c0, c1) for channel blocks [start, start + count) at `a[i…i + 4]`. */
+  private bnHead(x: number, start: number, count: number, a: Int32Array, i = 0): void {
+    const s = this.bn;
+    a[i] = this.bytes(x);
+    a[i + 1] = s.rows;
+    a[i + 2] = s.channels;
+    a[i + 3] = start * s.block;
+    a[i + 4] = Math.min(s.channels, (start + count) * s.block);
+  }
+
+  // bnSums(x, rows, C, c0, c1, out = f0)
+  private readonly bnSumsArgs = (start: number, count: number, _part: number, a: Int32Array): void => {
+    this.bnHead(this.bn.x, start, count, a);
+    a[5] = this.bytes(this.bn.f0);
+  };
+
+  // bnSquaredDeviations(x, rows, C, c0, c1, mean = f0, out = f1)
+  private readonly bnSquaredDeviationsArgs = (start: number, count: number, _part: number, a: Int32Array): void => {
+    this.bnHead(this.bn.x, start, count, a);
+    a[5] = this.bytes(this.bn.f0);
+    a[6] = this.bytes(this.bn.f1);
+  };
+
+  // bnNormalize(x, rows, C, c0, c1, mean = f0, invStd = f1, gamma = f2, beta = f3, xhat = a, y = b)
+  private readonly bnNormalizeArgs = (start: number, count: number, _part: number, a: Int32Array): void => {
+    const s = this.bn;
+    this.bnHead(s.x, start, count, a);
+    a[5] = this.bytes(s.f0);
+    a[6] = this.bytes(s.f1);
+    a[7] = this.bytes(s.f2);
+    a[8] = this.bytes(s.f3);
+    a[9] = this.bytes(s.a);
+    a[10] = this.bytes(s.b);
+  };
+
+  // bnBackwardSums(dy = x, xhat = a, rows, C, c0, c1, sumDy = f0, sumDyXhat = f1)
+  private readonly bnBackwardSumsArgs = (start: number, count: number, _part: number, a: Int32Array): void => {
+    const s = this.bn;
+    a[0] = this.bytes(s.x);
+    this.bnHead(s.a, start, count, a, 1);
+    a[6] = this.bytes(s.f0);
+    a[7] = this.bytes(s.f1);
+  };
+
+  // bnBackwardInput(dy = x, xhat = a, rows, C, c0, c1, scale = f2, meanDy = f0, meanDyXhat = f1, training, dx = b)
+  private readonly bnBackwardInputArgs = (start: number, count: number, _part: number, a: Int32Array): void => {
+    const s = this.bn;
+    a[0] = this.bytes(s.x);
+    this.bnHead(s.a, start, count, a, 1);
+    a[6] = this.bytes(s.f2);
+    a[7] = this.bytes(s.f0);
+    a[8] = this.bytes(s.f1);
+    a[9] = s.training;
+    a[10] = this.bytes(s.b);
   };
 
   /** Writes the geometry part (from `batch` on) of a direct kernel's arguments at `into[i…]`. */
