@@ -3,13 +3,18 @@ import { Adam } from './adam.js';
 import type { Optimizer } from './optimizer.js';
 import { RMSProp } from './rmsprop.js';
 import { SGD } from './sgd.js';
-import { describeValue, showValue } from '../core/validate.js';
+import { checkFunction, checkString, describeValue, showValue } from '../core/validate.js';
 
 type OptimizerFactory = (options: Record<string, number>) => Optimizer;
 const factories = new Map<string, OptimizerFactory>();
 
-/** Makes an optimizer restorable from its `getConfig()` (saved models with `includeOptimizer`). */
+/**
+ * Makes an optimizer restorable from its `getConfig()` (saved models with `includeOptimizer`).
+ * @throws TypeError unless `name` is a non-empty string and `create` a function
+ */
 export function registerOptimizer(name: string, create: OptimizerFactory): void {
+  checkString('registerOptimizer', 'name', name);
+  checkFunction('registerOptimizer', 'create', create);
   factories.set(name, create);
 }
 

@@ -1,4 +1,5 @@
 import type { MatmulKernels } from './kernels/kernels.js';
+import { shown } from './shown.js';
 import { referenceKernels } from './kernels/js-reference.js';
 import { jsKernels } from './kernels/js.js';
 import { float64TensorsActive } from './float64-scope.js';
@@ -102,10 +103,4 @@ export function useKernels(name: KernelName): MatmulKernels {
 /** The built-in kernel set called `name` without selecting it (null if unavailable). */
 export function kernelsByName(name: KernelName): MatmulKernels | null {
   return name === 'js' ? jsKernels : name === 'wasm' ? wasmKernels() : null;
-}
-
-/** A caller's value for a message, cut short (tensor/ sits below core/validate, so it has its own). */
-function shown(value: unknown): string {
-  if (typeof value === 'string') return `'${value.length > 40 ? `${value.slice(0, 40)}…' (${value.length} characters)` : `${value}'`}`;
-  return typeof value === 'object' && value !== null ? Object.prototype.toString.call(value).slice(8, -1) : String(value);
 }

@@ -34,8 +34,10 @@ import {
   spiralData,
   sumColumns,
   toOneHot,
+  registerOptimizer,
   verticalData,
   writeFileAtomic,
+  WasmKernels,
 } from '../../src/node.js';
 
 const t = Tensor.fromArray([[1, 2]]);
@@ -78,6 +80,12 @@ describe('public entry points name a wrong kind of argument', () => {
     ['formatDiagnosis(null)', () => formatDiagnosis(null as never), 'formatDiagnosis: d must be a Diagnosis (what diagnose returns), got null'],
     ['exportOnnx(null)', () => exportOnnx(null as never), 'exportOnnx: model must be a Sequential model, got null'],
     ['exportTfjsLayers(model, 5)', () => exportTfjsLayers(model(), 5 as never), 'exportTfjsLayers: options must be an options object, got 5'],
+    ['new WasmKernels(null)', () => new WasmKernels(null as never), 'WasmKernels: options must be an options object { threads?, relaxed? }, got null'],
+    ['new WasmKernels(4)', () => new WasmKernels(4 as never), 'WasmKernels: options must be an options object { threads?, relaxed? }, got 4'],
+    ['new WasmKernels({ thread: 2 })', () => new WasmKernels({ thread: 2 } as never), "WasmKernels: unknown option 'thread' (known: threads, relaxed)"],
+    ['new WasmKernels({ relaxed: 1 })', () => new WasmKernels({ relaxed: 1 } as never), 'WasmKernels: relaxed must be true or false, got 1'],
+    ['registerOptimizer(Symbol(), f)', () => registerOptimizer(Symbol('mine') as never, () => null as never), 'registerOptimizer: name must be a non-empty string, got Symbol(mine)'],
+    ["registerOptimizer('Mine', null)", () => registerOptimizer('Mine', null as never), 'registerOptimizer: create must be a function, got null'],
   ];
   it.each(cases)('%s', (_name, run, message) => {
     let error: unknown;
@@ -88,6 +96,11 @@ describe('public entry points name a wrong kind of argument', () => {
     }
     expect(error).toBeInstanceOf(TypeError);
     expect((error as Error).message).toBe(message);
+  });
+
+  it('new WasmKernels({ threads }) refuses a count that is not a positive integer', () => {
+    expect(() => new WasmKernels({ threads: 0 })).toThrow(new RangeError('WasmKernels: threads must be a positive integer, got 0'));
+    expect(() => new WasmKernels({ threads: 'x' as never })).toThrow(new RangeError("WasmKernels: threads must be a positive integer, got 'x'"));
   });
 
   it('file entry points (async)', async () => {

@@ -8,6 +8,7 @@ import { GemmThreadPool, SHARED_MAX_PAGES, hardwareThreads, matmulSharedWasmByte
 import { WasmUpdates } from './updates-kernels.js';
 import { ScratchBlock, WasmArena } from './arena.js';
 import { WasmElementwise } from './elementwise-kernels.js';
+import { shown } from '../../shown.js';
 
 /*
  * The WebAssembly SIMD kernel set: a thin wrapper around the `gemm` routine of matmul.wat.
@@ -112,6 +113,21 @@ export interface WasmKernelOptions {
   relaxed?: boolean;
 }
 
+/** Refuses anything but `{ threads?: positive integer, relaxed?: boolean }`, naming the value at fault. */
+function checkKernelOptions(options: unknown): asserts options is WasmKernelOptions {
+  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
+    throw new TypeError(`WasmKernels: options must be an options object { threads?, relaxed? }, got ${shown(options)}`);
+  }
+  for (const key of Object.keys(options)) {
+    if (key !== 'threads' && key !== 'relaxed') throw new TypeError(`WasmKernels: unknown option ${shown(key)} (known: threads, relaxed)`);
+  }
+  const { threads, relaxed } = options as WasmKernelOptions;
+  if (threads !== undefined && !(Number.isInteger(threads) && threads >= 1)) {
+    throw new RangeError(`WasmKernels: threads must be a positive integer, got ${shown(threads)}`);
+  }
+  if (relaxed !== undefined && typeof relaxed !== 'boolean') throw new TypeError(`WasmKernels: relaxed must be true or false, got ${shown(relaxed)}`);
+}
+
 /** A WebAssembly SIMD kernel set with its own instance and memory (shared with its worker threads). */
 export class WasmKernels implements MatmulKernels {
   readonly name = 'wasm';
@@ -147,6 +163,7 @@ export class WasmKernels implements MatmulKernels {
 
   /** Compiles and instantiates synchronously (the module is ~2.4 KB, under every browser's sync limit). */
   constructor(options: WasmKernelOptions = {}) {
+    checkKernelOptions(options);
     this.relaxed = options.relaxed ?? relaxedSimdSupported();
     if (this.relaxed && !relaxedSimdSupported()) {
       throw new Error('WasmKernels: relaxed SIMD is not supported by this runtime (Node 20 needs --experimental-wasm-relaxed-simd)');
