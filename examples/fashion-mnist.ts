@@ -3,12 +3,13 @@
  * of 10 kinds of clothing). By default it reads the four IDX files Debian's package `dataset-fashion-mnist`
  * installs in /usr/share/datasets/fashion-mnist/.
  *
- *   [n, 28, 28, 1] → Conv 3×3×32 → ReLU → MaxPool 2 → Conv 3×3×64 → ReLU → MaxPool 2 → Flatten
- *   → Dense 128 → ReLU → Dense 10 → Softmax   (with BatchNormalization after each conv; --no-batch-norm drops
- *   it; --dropout <rate> adds Dropout before each Dense)
+ *   [n, 28, 28, 1] → Conv 3×3×32 → BatchNorm → MaxPool 2 → ReLU → Conv 3×3×64 → BatchNorm → MaxPool 2 → ReLU
+ *   → Flatten → Dense 128 → ReLU → Dense 10 → Softmax   (--no-batch-norm drops the BatchNormalization;
+ *   --dropout <rate> adds Dropout before each Dense)
  *
  * Adam with a learning-rate warm-up and a cosine decay to 0 at the last update (`--schedule`), mini-batches,
- * progress per batch; at the end the accuracy on the 10 000 test images
+ * 10 epochs, each on a copy of the training images with a random half mirrored left-right (`--no-mirror`:
+ * as they are), progress per batch; at the end the accuracy on the 10 000 test images
  * (`test accuracy: 0.9xxx`), the training time, and a PNG with the confusion matrix and a grid of
  * misclassified test images.
  *
@@ -19,11 +20,11 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, relative } from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { Adam, CategoricalCrossEntropy } from 'handgrad/node';
+import { Adam, CategoricalCrossEntropy, Random, Tensor } from 'handgrad/node';
 import { renderChart } from './lib/chart.js';
 import { integer, nonNegativeNumber, parseOrExit, positiveInteger, run } from './lib/cli.js';
 import { confusionCounts, imageAt, testReportSpec, type Misclassified } from './lib/confusion-matrix.js';
-import { CLASS_NAMES, DEFAULT_DATA, fashionCnn, predictInChunks } from './lib/fashion-cnn.js';
+import { CLASS_NAMES, DEFAULT_DATA, fashionCnn, mirrorHalf, predictInChunks } from './lib/fashion-cnn.js';
 import { findIdxFiles, loadIdxPair } from './lib/idx-dataset.js';
 import { addExportOptions, exportTrained, type ExportFlags } from './lib/export.js';
 import { createProgress } from './lib/progress.js';
@@ -37,6 +38,7 @@ interface Flags extends ExportFlags {
   warmup: number;
   decay: number;
   batchNorm: boolean;
+  mirror: boolean;
   dropout: number;
   limit?: number;
   testLimit?: number;
@@ -57,7 +59,7 @@ async function main(): Promise<void> {
     addExportOptions(new Command('fashion-mnist'))
       .description('Train a small CNN on Fashion-MNIST and report test accuracy, with a confusion-matrix picture.')
       .option('--data <folder>', 'folder with the four IDX files (plain or .gz)', DEFAULT_DATA)
-      .option('--epochs <n>', 'passes over the training data', positiveInteger, 5)
+      .option('--epochs <n>', 'passes over the training data', positiveInteger, 10)
       .option('--batch-size <n>', 'images per update', positiveInteger, 64)
       .option('--lr <rate>', 'Adam learning rate (the peak, after the warm-up)', nonNegativeNumber, 0.003)
       .addOption(
@@ -68,6 +70,7 @@ async function main(): Promise<void> {
       .option('--warmup <epochs>', 'linear learning-rate warm-up over this many epochs (a fraction is fine)', nonNegativeNumber, 0.3)
       .option('--decay <d>', 'decay per update for --schedule inverse-time', nonNegativeNumber, 5e-4)
       .option('--no-batch-norm', 'leave out the BatchNormalization after each convolution')
+      .option('--no-mirror', 'train on the images as they are (by default each epoch mirrors a random half of them left-right)')
       .option('--dropout <rate>', 'Dropout rate before each Dense layer (0: none)', dropoutRate, 0)
       .option('--limit <n>', 'train on the first n training images only', positiveInteger)
       .option('--test-limit <n>', 'evaluate on the first n test images only', positiveInteger)
@@ -105,24 +108,33 @@ async function main(): Promise<void> {
   const after = { cosine: 'cosine decay to 0', 'inverse-time': `inverse-time decay ${flags.decay}`, constant: 'constant' }[flags.schedule];
   console.log(`Adam lr ${flags.lr}, warm-up ${warmupSteps} updates, then ${after}; ${flags.epochs} epoch${flags.epochs === 1 ? '' : 's'} of batch size ${flags.batchSize} (${updates} updates)`);
 
+  console.log(flags.mirror ? 'augmentation: every epoch mirrors a random half of the training images left-right' : 'augmentation: none (--no-mirror)');
   const progress = createProgress(updates, flags.epochs * 10, 'batch');
   let rows = 0;
   let lossSum = 0;
   let accuracySum = 0;
   const start = performance.now();
+  // augmentation: each epoch trains on a fresh copy with a random half of the images mirrored
+  const mirrored = flags.mirror ? new Tensor(train.x.shape) : null;
+  const mirrorRandom = new Random(flags.seed + 99);
   try {
-    await model.fitAsync(train.x, train.y, {
-      epochs: flags.epochs,
-      batchSize: flags.batchSize,
-      seed: flags.seed + 5,
-      onBatchEnd: (log) => {
-        if (log.batch === 1) rows = lossSum = accuracySum = 0; // running means over this epoch's batches
-        rows += log.size;
-        lossSum += log.loss * log.size;
-        accuracySum += log.accuracy * log.size;
-        progress.update((log.epoch - 1) * log.batches + log.batch, { loss: lossSum / rows, accuracy: accuracySum / rows });
-      },
-    });
+    for (let epoch = 0; epoch < flags.epochs; epoch++) {
+      if (mirrored !== null) mirrorHalf(train.x, mirrored, mirrorRandom);
+      // one epoch per call: `initialEpoch` keeps the shuffling (and the optimizer its schedule) of one long run
+      await model.fitAsync(mirrored ?? train.x, train.y, {
+        epochs: epoch + 1,
+        initialEpoch: epoch,
+        batchSize: flags.batchSize,
+        seed: flags.seed + 5,
+        onBatchEnd: (log) => {
+          if (log.batch === 1) rows = lossSum = accuracySum = 0; // running means over this epoch's batches
+          rows += log.size;
+          lossSum += log.loss * log.size;
+          accuracySum += log.accuracy * log.size;
+          progress.update((log.epoch - 1) * log.batches + log.batch, { loss: lossSum / rows, accuracy: accuracySum / rows });
+        },
+      });
+    }
   } finally {
     progress.stop();
   }

@@ -11,9 +11,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PNG } from 'pngjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEFAULT_DATA } from '../../examples/lib/fashion-cnn.js';
+import { DEFAULT_DATA, mirrorHalf } from '../../examples/lib/fashion-cnn.js';
 import { findIdxFiles, loadIdxPair } from '../../examples/lib/idx-dataset.js';
-import { loadTfjsLayers } from '../../src/node.js';
+import { Random, Tensor, loadTfjsLayers } from '../../src/node.js';
 import { expectClose } from '../helpers/close.js';
 import { loadInTfjs, predictInTfjs, runOnnx } from '../helpers/engines.js';
 
@@ -49,6 +49,7 @@ describe('examples/fashion-mnist.ts', () => {
       expect(r.stdout).toMatch(/Conv2D\(1→32, 3×3\)/);
       // the default schedule: warm-up over 0.3 epoch (14 of 47 updates), then cosine down to 0 at the last update
       expect(r.stdout).toContain('Adam lr 0.003, warm-up 14 updates, then cosine decay to 0; 1 epoch of batch size 64 (47 updates)');
+      expect(r.stdout).toContain('augmentation: every epoch mirrors a random half of the training images left-right');
       expect(r.stdout).toMatch(/^batch 47\/47 {2}loss \d\.\d{4} {2}acc \d\.\d{3}$/m); // per-batch progress, plain when not a TTY
       const accuracy = Number(/^test accuracy: (\d\.\d{4}) \(\d+ of 1000 test images\)$/m.exec(r.stdout)?.[1]);
       // chance is 0.1; one epoch on 3 000 images measured 0.73 here (seed 0, defaults) — a network that does not learn stays near 0.1
@@ -94,5 +95,45 @@ describe('examples/fashion-mnist.ts', () => {
     const r = await runExample(args);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/error: /);
+  });
+});
+
+describe('mirrorHalf (the example\'s augmentation)', () => {
+  it('copies every image as it is or mirrored left-right, about half of them mirrored, the same for a seed', () => {
+    const [n, h, w, c] = [400, 3, 5, 2];
+    const x = new Tensor([n, h, w, c]);
+    for (let i = 0; i < x.size; i++) x.data[i] = i; // every value distinct: a wrong copy cannot pass
+    const out = new Tensor(x.shape);
+    const mirrored = mirrorHalf(x, out, new Random(7));
+    let counted = 0;
+    for (let i = 0; i < n; i++) {
+      let same = true;
+      let flipped = true;
+      for (let y = 0; y < h; y++) {
+        for (let col = 0; col < w; col++) {
+          for (let k = 0; k < c; k++) {
+            const at = (((i * h + y) * w + col) * c) + k;
+            if (out.data[at] !== x.data[at]) same = false;
+            if (out.data[at] !== x.data[(((i * h + y) * w + (w - 1 - col)) * c) + k]) flipped = false;
+          }
+        }
+      }
+      expect(same !== flipped, `image ${i} is a copy or a mirror image`).toBe(true);
+      if (flipped) counted++;
+    }
+    expect(counted).toBe(mirrored);
+    // Binomial(400, ½): mean 200, standard deviation 10
+    expect(mirrored).toBeGreaterThan(150);
+    expect(mirrored).toBeLessThan(250);
+    const again = new Tensor(x.shape);
+    mirrorHalf(x, again, new Random(7));
+    expect(again.data).toEqual(out.data);
+  });
+
+  it('refuses tensors that are not NHWC or differ in shape, naming both shapes', () => {
+    expect(() => mirrorHalf(new Tensor([2, 3, 3, 1]), new Tensor([2, 3, 3, 2]), new Random(1))).toThrow(
+      /mirrorHalf: expected two NHWC tensors of one shape, got \[2, 3, 3, 1\] and \[2, 3, 3, 2\]/,
+    );
+    expect(() => mirrorHalf(new Tensor([2, 9]), new Tensor([2, 9]), new Random(1))).toThrow(/mirrorHalf: expected two NHWC tensors/);
   });
 });
