@@ -393,8 +393,9 @@ export class WasmKernels implements MatmulKernels {
       const start = pool.takeChunk() * chunk;
       if (start >= n) break;
       const o = start * 4;
-      const backup = bw === 0 ? [0, 0, 0] : [bw + o, bm + o, bc + o];
-      this.updates.adamAt(w + o, g + o, m + o, c + o, Math.min(chunk, n - start), b1, s1, b2, s2, lrm, cScale, eps, backup[0], backup[1], backup[2]);
+      // backup addresses offset like the operands (0: no backup), without an array per chunk
+      this.updates.adamAt(w + o, g + o, m + o, c + o, Math.min(chunk, n - start), b1, s1, b2, s2, lrm, cScale, eps,
+        bw === 0 ? 0 : bw + o, bw === 0 ? 0 : bm + o, bw === 0 ? 0 : bc + o);
     }
     for (let i = 0; i < pool.workers; i++) {
       if ((handed & (1 << i)) === 0 || pool.wait(i)) continue;
