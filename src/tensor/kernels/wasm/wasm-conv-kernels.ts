@@ -9,8 +9,9 @@ import type { WasmKernels } from './wasm-kernels.js';
 
 /*
  * The convolutional network's memory-bound kernels (im2col, col2im, ReLU, max pooling) in WebAssembly
- * SIMD (conv.wat), with their own instance and memory. Each call copies its operands into that memory
- * (16-byte aligned, one after the other from address 0), runs there and copies the results back. The
+ * SIMD (conv.wat), with their own instance — in their own memory, or in a matrix set's (below). Each call
+ * copies its operands into that memory (16-byte aligned, one after the other from the start of its
+ * scratch area), runs there and copies the results back. The
  * copies are memcpy (`TypedArray.set`, ~40 GB/s here) while the scalar JS loops they replace run at
  * 1–4 ns per element: for 64×26×26×32 activations ReLU backward takes 2.75 ms in JS, the copies 0.3 ms.
  * Memory grows only for larger operands than any before; results go out through views cached per
