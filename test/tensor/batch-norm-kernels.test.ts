@@ -98,24 +98,24 @@ describe.skipIf(!wasmSimdSupported())('WebAssembly SIMD batch normalisation equa
   });
 
   it('the same bits on 1, 2 and 3 threads (channels split in blocks), on resident operands and copied ones', async () => {
-    const matrix = new WasmKernels({ threads: 1 });
-    if (!matrix.threadsAvailable) return; // no shared memory / workers here: nothing to compare
-    const resident = (n: number) => matrix.allocate(n) ?? new Float32Array(n);
+    if (!new WasmKernels({ threads: 1 }).threadsAvailable) return; // no shared memory / workers here: nothing to compare
+    // each convolution set computes in its matrix set's memory, on that set's workers (its thread count)
     const sets = [1, 2, 3].map((t) => {
-      const k = new WasmConvKernels(matrix.arena);
-      k.setThreads(t);
-      return k;
+      const matrix = new WasmKernels({ threads: t });
+      return { matrix, k: new WasmConvKernels(matrix), resident: (n: number) => matrix.allocate(n) ?? new Float32Array(n) };
     });
     // 37 channels: blocks of 8 and a tail; 1000 rows: large enough to be split
     const [rows, C] = [1000, 37];
-    for (const k of sets) runAll(k.batchNorm, rows, C, 9, resident); // starts the workers
-    for (let i = 0; i < 2000 && sets.some((k) => k.readyWorkers < k.threads - 1); i++) await new Promise((r) => setTimeout(r, 10));
+    for (const { k, resident } of sets) runAll(k.batchNorm, rows, C, 9, resident); // starts the workers
+    for (let i = 0; i < 2000 && sets.some(({ k }) => k.readyWorkers < k.threads - 1); i++) await new Promise((r) => setTimeout(r, 10));
     const expected = runAll(jsBatchNormKernels, rows, C, 9, heap);
-    for (const k of sets) {
+    for (const { matrix, k, resident } of sets) {
+      expect(k.threads).toBe(matrix.threads);
       expect(k.readyWorkers, `${k.threads} threads: workers ready`).toBe(k.threads - 1);
       runAll(k.batchNorm, rows, C, 9, resident).forEach((a, i) => expectSame(a, expected[i], `${k.threads} threads, resident, output ${i}`));
       runAll(k.batchNorm, rows, C, 9, heap).forEach((a, i) => expectSame(a, expected[i], `${k.threads} threads, copied, output ${i}`));
-      k.dispose();
+      matrix.dispose();
+      expect(k.readyWorkers, 'disposing the matrix set stops the workers the batch normalisation used').toBe(0);
     }
   });
 });

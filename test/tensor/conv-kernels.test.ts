@@ -285,7 +285,7 @@ describe.skipIf(!wasmSimdSupported())('WebAssembly convolution kernels on reside
   it("computing in the matrix kernels' memory, on operands that live there (no copies), gives the same bits", () => {
     const matrix = new WasmKernels({ threads: 1 });
     if (!matrix.threadsAvailable) return; // no shared memory here: nothing is resident
-    const inPlace = new WasmConvKernels(matrix.arena);
+    const inPlace = new WasmConvKernels(matrix);
     const copying = new WasmConvKernels();
     // arrays of 4096+ floats get resident storage (smaller ones stay on the JS heap: a mix, as in a model)
     const resident = (a: Float32Array): Float32Array => {

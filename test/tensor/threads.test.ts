@@ -30,6 +30,11 @@ async function whenWorkersReady(k: WasmKernels): Promise<void> {
   expect(k.readyWorkers).toBe(k.threads - 1);
 }
 
+/** The running pool's worker handles (private: a test stops one from outside, as a host tearing threads down would). */
+function workerHandles(k: WasmKernels): { terminate(): Promise<number> }[] {
+  return (k.workerPool as unknown as { pool: { handles: { terminate(): Promise<number> }[] } }).pool.handles;
+}
+
 describe.skipIf(!wasmSimdSupported() || !threadsSupported())('threaded WebAssembly kernels', () => {
   const single = new WasmKernels({ threads: 1 });
   const threaded = [new WasmKernels({ threads: 2 }), new WasmKernels({ threads: 3 })];
@@ -120,8 +125,7 @@ describe.skipIf(!wasmSimdSupported() || !threadsSupported())('a worker that stop
     const single = new WasmKernels({ threads: 1 });
     await whenWorkersReady(k);
     // stop the worker from outside, as a host tearing threads down would
-    const pool = (k as unknown as { pool: { handles: { terminate(): Promise<number> }[] } }).pool;
-    await pool.handles[0].terminate();
+    await workerHandles(k)[0].terminate();
     for (let i = 0; i < 100 && k.readyWorkers > 0; i++) await new Promise((r) => setTimeout(r, 10));
     expect(k.readyWorkers).toBe(0);
     const rng = new Random(3);

@@ -72,7 +72,7 @@ export const jsConvKernels: ConvKernels = {
   maxPoolBackward,
 };
 
-/** One WebAssembly convolution set (module, memory, worker pool) per WebAssembly matrix set. */
+/** One WebAssembly convolution set per WebAssembly matrix set (computing in its memory, on its worker pool). */
 const wasmConvBySet = new WeakMap<WasmKernels, WasmConvKernels>();
 
 /**
@@ -85,9 +85,7 @@ export function convKernels(): ConvKernels {
   const kernels = getKernels();
   if (!(kernels instanceof WasmKernels)) return jsConvKernels;
   let conv = wasmConvBySet.get(kernels);
-  if (conv === undefined) wasmConvBySet.set(kernels, (conv = new WasmConvKernels(kernels.arena)));
-  // as many threads as the matrix products (setThreads); a set of its own per matrix set, so two sets with
-  // different thread counts used in turn (the benchmark's 1-thread row) do not restart each other's workers
-  conv.setThreads(kernels.threads);
+  // its thread count and workers are the matrix set's (one pool per memory), so they follow setThreads
+  if (conv === undefined) wasmConvBySet.set(kernels, (conv = new WasmConvKernels(kernels)));
   return conv;
 }

@@ -1,23 +1,29 @@
 import { decodeBase64 } from './decode-base64.js';
-import { GEMM_WORKER_SOURCE } from './gemm-worker-source.js';
 import { MATMUL_SHARED_WASM_BASE64 } from './matmul-shared-bytes.js';
+import { WORKER_SOURCE } from './worker-source.js';
 
 /*
- * Worker threads for the WebAssembly matrix products: every thread runs the same `gemm` (the shared-memory
- * build of matmul.wat) on one shared `WebAssembly.Memory`, each on its own block of rows (or columns) of C
- * with its own packing area. Splitting C by rows or columns leaves every element's sum — the same k-blocks,
- * the same order within each — unchanged, so results are bit-identical to one thread.
+ * Worker threads for the WebAssembly kernels: one pool per shared `WebAssembly.Memory`, whose workers
+ * instantiate every module they are given (the shared-memory builds of matmul.wat, updates.wat and
+ * conv.wat) on that memory and run three kinds of job:
+ *
+ * - a chunked matrix product: every thread runs the same `gemm` on its own blocks of rows (or columns) of
+ *   C with its own packing area. Splitting C by rows or columns leaves every element's sum — the same
+ *   k-blocks, the same order within each — unchanged, so results are bit-identical to one thread;
+ * - a chunked Adam update (whole vectors per chunk: each element's formula is the same on any thread);
+ * - a call of one conv.wat export with integer arguments: the convolution and batch-normalisation
+ *   kernels hand each worker a share (images, channel blocks) computed exactly as one thread would.
  *
  * - Node: worker_threads (reached through `process.getBuiltinModule`, so this file imports no Node
  *   module and bundles for browsers); workers are `unref()`ed, so they never keep a process alive.
  * - Browsers: Web Workers from a Blob URL, only when cross-origin isolated (SharedArrayBuffer exists).
  * - Anywhere else, or with `threads = 1`: no pool; the caller runs single-threaded.
  *
- * Workers start lazily (the first product big enough to split) and asynchronously: until a worker has
- * signalled it is ready, the main thread simply does that share itself, so nothing ever waits for start-up.
+ * Workers start asynchronously (the pool is created on first use: lazy-worker-pool.ts): until a worker has
+ * signalled it is ready, the caller simply does that share itself, so nothing ever waits for start-up.
  */
 
-/** Int32 slots per worker in the control block; see gemm-worker-source.ts for their meaning. */
+/** Int32 slots per worker in the control block; see worker-source.ts for their meaning. */
 const SLOT = 32; // 128 bytes: a worker's slots share no cache line with another's
 const READY = 0;
 const SEQ = 1;
@@ -25,6 +31,12 @@ const DONE = 2;
 const CURRENT = 3;
 const KIND = 4;
 const ARGS = 5;
+/** Job kinds (the KIND slot). */
+const PRODUCT = 0;
+const ADAM = 1;
+const CALL = 2;
+/** Integer arguments a call job carries (after the export's number). */
+export const CALL_ARGS = 20;
 
 /** Pages of the shared memory: it is created with this maximum (address space only, not committed). */
 export const SHARED_MAX_PAGES = 32768;
@@ -85,30 +97,40 @@ export function canBlock(): boolean {
   return typeof g.process === 'object' || typeof g.window !== 'object';
 }
 
-/** A pool of gemm workers on one shared memory. `dispose()` stops them. */
-export class GemmThreadPool {
-  /** Worker count (the main thread computes too: threads = workers + 1). */
+/**
+ * The compiled shared-memory modules a pool's workers instantiate (typed loosely: the published .d.ts
+ * needs no WebAssembly types). A job needs its module: products `matmul`, Adam updates `updates`, calls
+ * `conv` (with `convJobs`, the exports a call may name, by number).
+ */
+export interface PoolModules {
+  readonly matmul?: object;
+  readonly updates?: object;
+  readonly conv?: object;
+  readonly convJobs?: readonly string[];
+}
+
+/** A pool of kernel workers on one shared memory. `dispose()` stops them. */
+export class WorkerPool {
+  /** Worker count (the calling thread computes too: threads = workers + 1). */
   readonly workers: number;
   private readonly control: Int32Array;
+  /** Float32 view of `control`, for an update's scalar arguments. */
+  private readonly floats: Float32Array;
   /** Index of the shared chunk counter in `control`. */
   private readonly counter: number;
   private readonly seqs: Int32Array;
+  /** Each worker's argument slots for a call job (views made once: nothing allocates per job). */
+  private readonly callArgs: Int32Array[] = [];
   private readonly handles: { terminate(): unknown }[] = [];
   private readonly blocking = canBlock();
   private disposed = false;
 
   /**
-   * @param module - the compiled shared-memory matmul module (a `WebAssembly.Module`)
-   * @param memory - the shared `WebAssembly.Memory` it runs on (typed loosely so the published .d.ts
-   *   needs no DOM or Node types)
+   * Starts `workers` workers (asynchronously: see {@link isReady}).
+   * @param memory - the shared `WebAssembly.Memory` every module runs on (typed loosely, like the modules)
+   * @param modules - the modules the workers instantiate on it
    */
-  /** Float32 view of `control`, for an update's scalar arguments. */
-  private readonly floats: Float32Array;
-
-  /**
-   * @param updatesModule - the compiled shared-memory updates module (optimizer rules), same memory
-   */
-  constructor(module: object, memory: object, workers: number, updatesModule: object) {
+  constructor(memory: object, workers: number, modules: PoolModules) {
     this.workers = workers;
     // one block of slots per worker, then the chunk counter every thread takes chunks from
     this.counter = SLOT * workers;
@@ -117,13 +139,18 @@ export class GemmThreadPool {
     this.seqs = new Int32Array(workers);
     const host = workerHost();
     for (let i = 0; i < workers; i++) {
-      const data = { module, updatesModule, memory, control: this.control.buffer, counter: this.counter, index: i };
+      const args = i * SLOT + ARGS + 1;
+      this.callArgs.push(this.control.subarray(args, args + CALL_ARGS));
+      const data = {
+        matmul: modules.matmul ?? null, updates: modules.updates ?? null, conv: modules.conv ?? null,
+        convJobs: modules.convJobs ?? [], memory, control: this.control.buffer, counter: this.counter, index: i,
+      };
       if (host === 'node') {
         const proc = (globalThis as { process?: NodeProcess }).process as NodeProcess;
         const { Worker } = proc.getBuiltinModule!('node:worker_threads') as NodeWorkerThreads;
-        const worker = new Worker(GEMM_WORKER_SOURCE, { eval: true, workerData: data });
+        const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: data });
         worker.unref(); // never keep the process alive
-        // a worker that crashes or exits takes no more chunks; the main thread does them
+        // a worker that crashes or exits takes no more jobs; the caller does its shares
         worker.on('error', () => this.markDead(i));
         worker.on('exit', () => this.markDead(i));
         this.handles.push(worker);
@@ -133,7 +160,7 @@ export class GemmThreadPool {
           Blob: new (parts: string[], o: { type: string }) => unknown;
           URL: { createObjectURL(b: unknown): string; revokeObjectURL(u: string): void };
         };
-        const url = g.URL.createObjectURL(new g.Blob([GEMM_WORKER_SOURCE], { type: 'text/javascript' }));
+        const url = g.URL.createObjectURL(new g.Blob([WORKER_SOURCE], { type: 'text/javascript' }));
         const worker = new g.Worker(url);
         g.URL.revokeObjectURL(url);
         worker.onerror = () => this.markDead(i);
@@ -156,7 +183,7 @@ export class GemmThreadPool {
     return !this.disposed && Atomics.load(this.control, i * SLOT + READY) === 1;
   }
 
-  /** Resets the chunk counter before a job (no worker may be running one). */
+  /** Resets the chunk counter before a chunked job (no worker may be running one). */
   resetChunks(): void {
     Atomics.store(this.control, this.counter, 0);
   }
@@ -167,10 +194,10 @@ export class GemmThreadPool {
   }
 
   /**
-   * Hands worker `i` a chunked product (see gemm-worker-source.ts): it takes chunks of `chunk` rows or
+   * Hands worker `i` a chunked product (see worker-source.ts): it takes chunks of `chunk` rows or
    * columns of C from the shared counter until none is left. Returns at once.
    */
-  start(i: number, a: number, sai: number, sap: number, b: number, sbp: number, sbj: number,
+  startProduct(i: number, a: number, sai: number, sap: number, b: number, sbp: number, sbj: number,
     c: number, m: number, k: number, n: number, work: number, byRows: boolean, chunk: number): void {
     const ctrl = this.control;
     const at = i * SLOT + ARGS;
@@ -187,8 +214,7 @@ export class GemmThreadPool {
     ctrl[at + 10] = work;
     ctrl[at + 11] = byRows ? 1 : 0;
     ctrl[at + 12] = chunk;
-    ctrl[i * SLOT + KIND] = 0;
-    this.publish(i);
+    this.publish(i, PRODUCT);
   }
 
   /**
@@ -218,19 +244,30 @@ export class GemmThreadPool {
     ctrl[at + 13] = bw;
     ctrl[at + 14] = bm;
     ctrl[at + 15] = bc;
-    ctrl[i * SLOT + KIND] = 1;
-    this.publish(i);
+    this.publish(i, ADAM);
   }
 
-  /** Starts the job written into worker `i`'s slots. */
-  private publish(i: number): void {
+  /** Worker `i`'s {@link CALL_ARGS} argument slots for a call: write a job's arguments here, then {@link startCall}. */
+  args(i: number): Int32Array {
+    return this.callArgs[i];
+  }
+
+  /** Hands worker `i` a call of conv export number `fn` (of `convJobs`) with the arguments written to `args(i)`. Returns at once. */
+  startCall(i: number, fn: number): void {
+    this.control[i * SLOT + ARGS] = fn;
+    this.publish(i, CALL);
+  }
+
+  /** Starts the job of `kind` written into worker `i`'s slots. */
+  private publish(i: number, kind: number): void {
     const ctrl = this.control;
+    ctrl[i * SLOT + KIND] = kind;
     const seq = (this.seqs[i] = (this.seqs[i] % 0x3fffffff) + 1);
     Atomics.store(ctrl, i * SLOT + SEQ, seq); // the store publishes the arguments written before it
     Atomics.notify(ctrl, i * SLOT + SEQ);
   }
 
-  /** The chunk worker `i` was computing when it stopped (−1: none). */
+  /** The chunk worker `i` was computing when it stopped (−1: none, or a call job). */
   currentChunk(i: number): number {
     return Atomics.load(this.control, i * SLOT + CURRENT);
   }

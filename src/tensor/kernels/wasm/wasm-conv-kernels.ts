@@ -1,31 +1,34 @@
 import type { BatchNormKernels } from '../batch-norm-kernels.js';
 import type { ConvKernels, DirectConvKernels } from '../conv-kernels.js';
 import type { WindowGeometry } from '../../window-geometry.js';
-import { CONV_WASM_BASE64 } from './conv-bytes.js';
-import { CONV_SHARED_WASM_BASE64 } from './conv-shared-bytes.js';
 import type { WasmArena } from './arena.js';
-import { ConvThreadPool } from './conv-thread-pool.js';
-import { decodeBase64 } from './decode-base64.js';
-import { SHARED_MAX_PAGES, threadsSupported } from './thread-pool.js';
+import { CONV_JOBS, convSharedModule, convWasmBytes } from './conv-module.js';
+import { LazyWorkerPool } from './lazy-worker-pool.js';
+import { CALL_ARGS, SHARED_MAX_PAGES, threadsSupported } from './thread-pool.js';
+import type { WasmKernels } from './wasm-kernels.js';
 
 /*
  * The convolutional network's memory-bound kernels (im2col, col2im, ReLU, max pooling) in WebAssembly
- * SIMD (conv.wat), with their own instance and memory. Each call copies its operands into that memory
- * (16-byte aligned, one after the other from address 0), runs there and copies the results back. The
+ * SIMD (conv.wat), with their own instance — in their own memory, or in a matrix set's (below). Each call
+ * copies its operands into that memory (16-byte aligned, one after the other from the start of its
+ * scratch area), runs there and copies the results back. The
  * copies are memcpy (`TypedArray.set`, ~40 GB/s here) while the scalar JS loops they replace run at
  * 1–4 ns per element: for 64×26×26×32 activations ReLU backward takes 2.75 ms in JS, the copies 0.3 ms.
  * Memory grows only for larger operands than any before; results go out through views cached per
  * (offset, length), so a training loop at a fixed batch size allocates nothing after its first step.
  *
- * Resident tensors: given the matrix kernels' arena on a shared memory, the module computes in that same
- * memory, and operands that live there (handgrad's large tensors do: see arena.ts) are read and written
- * in place — only the others are copied into a scratch block of the arena (and results back out).
+ * Resident tensors: given a matrix kernel set (WasmKernels) on a shared memory, the module computes in
+ * that set's memory (its arena), and operands that live there (handgrad's large tensors do: see arena.ts)
+ * are read and written in place — only the others are copied into a scratch block of the arena (and
+ * results back out).
  *
  * Threads: where shared WebAssembly memory and workers exist, the module is conv.wat's shared-memory
- * build and the direct convolutions split the batch by images across a worker pool (conv-thread-pool.ts)
- * when more than one thread is asked for (the count follows the matrix kernels' `setThreads`). Forward and
- * dL/dx compute each image exactly as one thread would; dL/dW sums fixed groups of images into partial
- * sums added in a fixed order — so every result is bit-identical for any thread count.
+ * build and the direct convolutions, max pooling and batch normalisation split their work (by images, or
+ * by channel blocks) across worker threads when more than one thread is asked for: as call jobs on the
+ * matrix set's worker pool (thread-pool.ts; same workers, same thread count, as its products) when this
+ * set computes in that set's memory, or on a pool of its own (conv.wat only) for a standalone set. Forward
+ * and dL/dx compute each image exactly as one thread would; dL/dW sums fixed groups of images into
+ * partial sums added in a fixed order — so every result is bit-identical for any thread count.
  */
 
 interface ConvExports {
@@ -56,11 +59,7 @@ type Direct11 = [number, number, number, number, number, number, number, number,
 
 const PAGE_BYTES = 65536;
 
-/** The exports the worker threads may run, by job number. */
-const JOBS = [
-  'convForward', 'convBackwardFilter', 'convBackwardInput', 'maxPool', 'maxPoolBackward',
-  'bnSums', 'bnSquaredDeviations', 'bnNormalize', 'bnBackwardSums', 'bnBackwardInput',
-] as const;
+/** Job numbers: indices into CONV_JOBS (conv-module.ts), the exports the worker threads may run. */
 const FORWARD = 0;
 const BACKWARD_FILTER = 1;
 const BACKWARD_INPUT = 2;
@@ -83,21 +82,6 @@ const BN_CHANNEL_BLOCK = 8;
 const FILTER_GRADIENT_GROUPS = 4;
 
 
-let cachedBytes: Uint8Array<ArrayBuffer> | null = null;
-let cachedSharedBytes: Uint8Array<ArrayBuffer> | null = null;
-
-/** The compiled conv.wat, decoded once from the embedded base64. */
-export function convWasmBytes(): Uint8Array<ArrayBuffer> {
-  cachedBytes ??= decodeBase64(CONV_WASM_BASE64);
-  return cachedBytes;
-}
-
-/** The shared-memory build of conv.wat (for worker threads), decoded once. */
-export function convSharedWasmBytes(): Uint8Array<ArrayBuffer> {
-  cachedSharedBytes ??= decodeBase64(CONV_SHARED_WASM_BASE64);
-  return cachedSharedBytes;
-}
-
 const inputSize = (g: WindowGeometry) => g.batch * g.inHeight * g.inWidth * g.channels;
 const outputPositions = (g: WindowGeometry) => g.batch * g.outHeight * g.outWidth;
 
@@ -106,15 +90,16 @@ function align4(floats: number): number {
   return (floats + 3) & ~3;
 }
 
-/** The convolution kernels on WebAssembly SIMD, with their own instance and memory. */
+/**
+ * The convolution kernels on WebAssembly SIMD: in a matrix kernel set's memory, with its worker pool, or
+ * with a memory (and, where threads exist, a pool) of their own.
+ */
 export class WasmConvKernels implements ConvKernels {
   readonly name = 'wasm';
   private readonly exports: ConvExports;
   private readonly memory: WebAssembly.Memory;
-  /** The compiled shared-memory module (workers instantiate it on the same memory); null if not shared. */
-  private readonly sharedModule: WebAssembly.Module | null;
-  private threadCount = 1;
-  private pool: ConvThreadPool | null = null;
+  /** The thread count and worker pool of the memory (the matrix set's when computing in it); null if not shared. */
+  private readonly workerPool: LazyWorkerPool | null;
   private heap: Float32Array;
   private heap32: Int32Array;
   private heap64: Float64Array;
@@ -128,21 +113,30 @@ export class WasmConvKernels implements ConvKernels {
   private base = 0;
   private scratchBytes = 0;
 
-  /** @param arena - the matrix kernels' arena: used (operands in place) when its memory is shared */
-  constructor(arena: WasmArena | null = null) {
-    this.arena = arena !== null && arena.shared && threadsSupported() ? arena : null;
-    if (this.arena !== null) {
-      this.sharedModule = new WebAssembly.Module(convSharedWasmBytes());
-      this.memory = this.arena.memory as WebAssembly.Memory;
-      this.exports = new WebAssembly.Instance(this.sharedModule, { env: { memory: this.memory } }).exports as unknown as ConvExports;
+  /**
+   * @param matrix - a matrix kernel set: where its memory is shared, this set computes in it (resident
+   *   operands in place) and runs its jobs on that set's worker pool, with that set's thread count.
+   *   Without one (or where its memory is not shared), the set has its own memory and, where threads
+   *   exist, its own pool (1 thread until {@link setThreads}).
+   */
+  constructor(matrix: WasmKernels | null = null) {
+    const shared = matrix !== null && matrix.arena.shared && matrix.workerPool !== null && threadsSupported() ? matrix : null;
+    this.arena = shared?.arena ?? null;
+    if (shared !== null) {
+      const module = convSharedModule();
+      this.memory = shared.arena.memory as WebAssembly.Memory;
+      this.exports = new WebAssembly.Instance(module, { env: { memory: this.memory } }).exports as unknown as ConvExports;
+      this.workerPool = shared.workerPool;
       // views on a shared memory stay valid when it grows; new ones must see the new length
-      this.arena.addGrowListener(() => this.refreshHeap());
+      shared.arena.addGrowListener(() => this.refreshHeap());
     } else if (threadsSupported()) {
-      this.sharedModule = new WebAssembly.Module(convSharedWasmBytes());
-      this.memory = new WebAssembly.Memory({ initial: 1, maximum: SHARED_MAX_PAGES, shared: true });
-      this.exports = new WebAssembly.Instance(this.sharedModule, { env: { memory: this.memory } }).exports as unknown as ConvExports;
+      const module = convSharedModule();
+      const memory = new WebAssembly.Memory({ initial: 1, maximum: SHARED_MAX_PAGES, shared: true });
+      this.memory = memory;
+      this.exports = new WebAssembly.Instance(module, { env: { memory } }).exports as unknown as ConvExports;
+      this.workerPool = new LazyWorkerPool(memory, () => ({ conv: module, convJobs: CONV_JOBS }));
     } else {
-      this.sharedModule = null;
+      this.workerPool = null;
       this.exports = new WebAssembly.Instance(new WebAssembly.Module(convWasmBytes()), {}).exports as unknown as ConvExports;
       this.memory = this.exports.memory as WebAssembly.Memory;
     }
@@ -150,7 +144,7 @@ export class WasmConvKernels implements ConvKernels {
     this.heap32 = new Int32Array(this.memory.buffer);
     this.heap64 = new Float64Array(this.memory.buffer);
     const exports = this.exports as unknown as Record<string, (...args: number[]) => void>;
-    this.jobFns = JOBS.map((name) => exports[name]);
+    this.jobFns = CONV_JOBS.map((name) => exports[name]);
   }
 
   private refreshHeap(): void {
@@ -159,39 +153,32 @@ export class WasmConvKernels implements ConvKernels {
     this.heap64 = new Float64Array(this.memory.buffer);
   }
 
-  /** Threads the direct convolutions use (1 where threads are unavailable). */
+  /** Threads the direct convolutions, max pooling and batch normalisation use (1 where threads are unavailable). */
   get threads(): number {
-    return this.threadCount;
+    return this.workerPool?.threads ?? 1;
   }
 
-  /** Uses `n` threads (the caller's and n − 1 workers, started lazily); 1 stops the workers. */
+  /**
+   * Uses `n` threads (the caller's and n − 1 workers, started lazily); 1 stops the workers. On a set that
+   * computes in a matrix set's memory this is that set's count (one pool): the same as its `setThreads`.
+   * @throws RangeError on a count that is not a positive integer
+   */
   setThreads(n: number): void {
-    const count = this.sharedModule === null ? 1 : Math.max(1, Math.floor(n));
-    if (count === this.threadCount) return;
-    this.dispose();
-    this.threadCount = count;
+    if (!Number.isInteger(n) || n < 1) throw new RangeError(`WasmConvKernels.setThreads: expected a positive integer, got ${n}`);
+    this.workerPool?.setThreads(n);
   }
 
-  /** Worker threads that have started and take shares of the direct convolutions. */
+  /** Worker threads that have started and take shares of the jobs (threads − 1 once all are up). */
   get readyWorkers(): number {
-    const pool = this.pool;
-    if (pool === null) return 0;
-    let ready = 0;
-    for (let w = 0; w < pool.workers; w++) if (pool.isReady(w)) ready++;
-    return ready;
+    return this.workerPool?.readyWorkers ?? 0;
   }
 
-  /** Stops the worker threads (a later call starts them again unless threads are set to 1). */
+  /**
+   * Stops the worker threads (a later call starts them again unless threads are set to 1) — the matrix
+   * set's, when this set uses its pool.
+   */
   dispose(): void {
-    this.pool?.dispose();
-    this.pool = null;
-  }
-
-  /** The pool when more than one thread is asked for (started on first use), else null. */
-  private workers(): ConvThreadPool | null {
-    if (this.threadCount === 1) return null;
-    this.pool ??= new ConvThreadPool(this.sharedModule as WebAssembly.Module, this.memory, this.threadCount - 1, JOBS);
-    return this.pool;
+    this.workerPool?.dispose();
   }
 
   /**
@@ -200,7 +187,7 @@ export class WasmConvKernels implements ConvKernels {
    * arguments for images [start, start + count) into `into` (the worker's argument slots, or `scratch`).
    */
   private splitImages(fn: number, batch: number, args: (start: number, count: number, part: number, into: Int32Array) => void): void {
-    const pool = batch > 1 ? this.workers() : null;
+    const pool = batch > 1 ? (this.workerPool?.get() ?? null) : null;
     let parts = 1;
     if (pool !== null) for (let w = 0; w < pool.workers; w++) if (pool.isReady(w)) parts++;
     parts = Math.min(parts, batch);
@@ -213,7 +200,7 @@ export class WasmConvKernels implements ConvKernels {
         const start = part * chunk;
         if (start < batch) {
           args(start, Math.min(chunk, batch - start), part, pool.args(w));
-          pool.start(w, fn);
+          pool.startCall(w, fn);
           handed |= 1 << w;
           this.partOf[w] = part;
         }
@@ -231,7 +218,7 @@ export class WasmConvKernels implements ConvKernels {
 
   /** Which part each worker was handed in the current split. */
   private readonly partOf = new Int32Array(64);
-  private readonly scratch = new Int32Array(24);
+  private readonly scratch = new Int32Array(CALL_ARGS);
 
   private runHere(fn: number, start: number, count: number, part: number, args: (start: number, count: number, part: number, into: Int32Array) => void): void {
     const a = this.scratch;
@@ -400,7 +387,7 @@ export class WasmConvKernels implements ConvKernels {
       at.w = aOff + (activated === null ? 0 : align4(gSize));
       at.wt = at.w + align4(kSize);
       at.wtStride = align4(kSize);
-      at.dx = at.wt + (dx === null ? 0 : this.threadCount * at.wtStride);
+      at.dx = at.wt + (dx === null ? 0 : this.threads * at.wtStride);
       at.dw = at.dx + (dx === null ? 0 : align4(xSize));
       at.dwStride = align4(dwSize);
       at.groups = groups;
@@ -531,7 +518,7 @@ export class WasmConvKernels implements ConvKernels {
   /** Runs batch-normalisation job `fn` over the channels, split in blocks across threads when large. */
   private splitChannels(fn: number, args: (start: number, count: number, part: number, into: Int32Array) => void): void {
     const s = this.bn;
-    const threaded = this.threadCount > 1 && s.rows * s.channels >= MIN_THREADED_BN && s.channels > BN_CHANNEL_BLOCK;
+    const threaded = this.threads > 1 && s.rows * s.channels >= MIN_THREADED_BN && s.channels > BN_CHANNEL_BLOCK;
     s.block = threaded ? BN_CHANNEL_BLOCK : s.channels;
     this.splitImages(fn, Math.ceil(s.channels / s.block), args);
   }
@@ -655,7 +642,7 @@ export class WasmConvKernels implements ConvKernels {
    * for any thread count): in rounds of one group here and one per ready worker.
    */
   private eachGroup(groups: number, args: (group: number, count: number, part: number, into: Int32Array) => void): void {
-    const pool = groups > 1 ? this.workers() : null;
+    const pool = groups > 1 ? (this.workerPool?.get() ?? null) : null;
     let next = 0;
     while (next < groups) {
       let handed = 0;
@@ -665,7 +652,7 @@ export class WasmConvKernels implements ConvKernels {
           if (!pool.isReady(w)) continue;
           const group = next + 1 + given;
           args(group, 1, group, pool.args(w));
-          pool.start(w, BACKWARD_FILTER);
+          pool.startCall(w, BACKWARD_FILTER);
           handed |= 1 << w;
           this.partOf[w] = group;
           given++;

@@ -4,7 +4,9 @@ import { jsKernels } from '../js.js';
 import { MATMUL_WASM_BASE64 } from './matmul-bytes.js';
 import { MATMUL_RELAXED_WASM_BASE64 } from './matmul-relaxed-bytes.js';
 import { MATMUL_RELAXED_SHARED_WASM_BASE64 } from './matmul-relaxed-shared-bytes.js';
-import { GemmThreadPool, SHARED_MAX_PAGES, hardwareThreads, matmulSharedWasmBytes, threadsSupported } from './thread-pool.js';
+import { SHARED_MAX_PAGES, type WorkerPool, hardwareThreads, matmulSharedWasmBytes, threadsSupported } from './thread-pool.js';
+import { LazyWorkerPool } from './lazy-worker-pool.js';
+import { CONV_JOBS, convSharedModule } from './conv-module.js';
 import { WasmUpdates } from './updates-kernels.js';
 import { ScratchBlock, WasmArena } from './arena.js';
 import { WasmElementwise } from './elementwise-kernels.js';
@@ -20,7 +22,9 @@ import { shown } from '../../shown.js';
  * Threads: where the runtime has shared WebAssembly memory and workers (Node; cross-origin isolated
  * browsers), the module is the shared-memory build and large products are split by rows (or columns) of
  * the result across a lazily started worker pool (thread-pool.ts) — bit-identical to one thread, since
- * each element's sum is computed by the same code in the same order. Elsewhere it is single-threaded.
+ * each element's sum is computed by the same code in the same order. The same pool runs large Adam
+ * updates and the jobs of the convolution kernels that compute in this memory (its workers instantiate
+ * matmul.wat, updates.wat and conv.wat): one set of workers per memory. Elsewhere it is single-threaded.
  *
  * Memory grows only when a product needs more than any earlier one, and is reused otherwise, so a
  * training loop at a fixed batch size stops growing it (and allocating) after its first step: results are
@@ -146,13 +150,16 @@ export class WasmKernels implements MatmulKernels {
   readonly arena: WasmArena;
   /** The compiled shared-memory module (workers instantiate it on the same memory); null if not shared. */
   private readonly sharedModule: WebAssembly.Module | null;
+  /**
+   * The thread count and the worker pool of this memory (null where it is not shared). Public so the
+   * convolution kernels computing in this memory (conv-kernels.ts) run their jobs on the same workers.
+   */
+  readonly workerPool: LazyWorkerPool | null;
   private readonly workBytes: number;
   /** Address of each thread's packing work area (index 0: the calling thread), allocated as threads start. */
   private readonly workAreas: number[] = [];
   /** Scratch for operands that do not live in the memory. */
   private readonly scratch: ScratchBlock;
-  private threadCount = 1;
-  private pool: GemmThreadPool | null = null;
   /** View of the whole linear memory; replaced only when memory grows. */
   private heap: Float32Array;
   /**
@@ -182,6 +189,11 @@ export class WasmKernels implements MatmulKernels {
     this.exports = new WebAssembly.Instance(module, { env: { memory: this.memory } }).exports as unknown as MatmulExports;
     this.scratch = new ScratchBlock(this.arena);
     this.updates = new WasmUpdates(this.arena);
+    const sharedModule = this.sharedModule;
+    const updatesModule = this.updates.module;
+    this.workerPool = sharedModule === null ? null : new LazyWorkerPool(this.memory, () => ({
+      matmul: sharedModule, updates: updatesModule, conv: convSharedModule(), convJobs: CONV_JOBS,
+    }));
     if (this.sharedModule !== null) this.updates.threadedAdam = this.adamThreaded;
     this.elementwise = new WasmElementwise(this.arena);
     this.workBytes = this.exports.workBytes();
@@ -213,14 +225,14 @@ export class WasmKernels implements MatmulKernels {
     return this.memory.buffer.byteLength;
   }
 
-  /** Threads used for large products (1 where threads are unavailable). */
+  /** Threads used for large products, updates and convolutions (1 where threads are unavailable). */
   get threads(): number {
-    return this.threadCount;
+    return this.workerPool?.threads ?? 1;
   }
 
-  /** Worker threads that have started and take shares of large products (threads − 1 once all are up). */
+  /** Worker threads that have started and take shares of large jobs (threads − 1 once all are up). */
   get readyWorkers(): number {
-    return this.pool?.readyWorkers() ?? 0;
+    return this.workerPool?.readyWorkers ?? 0;
   }
 
   /** True when this instance can split products across worker threads (shared memory and workers exist). */
@@ -229,21 +241,19 @@ export class WasmKernels implements MatmulKernels {
   }
 
   /**
-   * Uses `n` threads (the caller's plus n − 1 workers, started lazily) for large products; 1 stops the
-   * workers. Where threads are unavailable the count stays 1.
+   * Uses `n` threads (the caller's plus n − 1 workers, started lazily) for large products, updates and the
+   * convolution kernels computing in this memory; 1 stops the workers. Where threads are unavailable the
+   * count stays 1.
    * @throws on a count that is not a positive integer
    */
   setThreads(n: number): void {
     if (!Number.isInteger(n) || n < 1) throw new RangeError(`setThreads: expected a positive integer, got ${n}`);
-    const count = this.sharedModule === null ? 1 : n;
-    if (count !== this.threadCount) this.dispose();
-    this.threadCount = count;
+    this.workerPool?.setThreads(n);
   }
 
-  /** Stops the worker threads (a later large product starts them again unless threads are set to 1). */
+  /** Stops the worker threads (a later large job starts them again unless threads are set to 1). */
   dispose(): void {
-    this.pool?.dispose();
-    this.pool = null;
+    this.workerPool?.dispose();
   }
 
   // Arrow properties, so the methods also work when taken off the object (`const f = kernels.matmul`).
@@ -299,7 +309,7 @@ export class WasmKernels implements MatmulKernels {
     if (m <= GEMV_MAX_ROWS && sbj === 1) {
       // a few rows (batch-1 inference): row by row, reading B where it is instead of packing it
       for (let i = 0; i < m; i++) this.exports.gemvRow((aOff + i * sai) * 4, sap, bOff * 4, sbp, (cOff + i * n) * 4, k, n);
-    } else if (this.threadCount > 1 && size * k >= MIN_THREADED_MACS) {
+    } else if (this.threads > 1 && size * k >= MIN_THREADED_MACS) {
       this.gemmThreaded(aOff * 4, sai, sap, bOff * 4, sbp, sbj, cOff * 4, m, k, n);
     } else {
       this.exports.gemm(aOff * 4, sai, sap, bOff * 4, sbp, sbj, cOff * 4, n, m, k, n, this.workAreas[0]);
@@ -309,7 +319,8 @@ export class WasmKernels implements MatmulKernels {
 
   /** A work area for every thread in use. @returns false when the memory cannot hold them */
   private ensureWorkAreas(): boolean {
-    while (this.workAreas.length < this.threadCount) {
+    const threads = this.threads;
+    while (this.workAreas.length < threads) {
       const address = this.arena.allocBlock(this.workBytes);
       if (address < 0) return false;
       this.workAreas.push(address);
@@ -329,18 +340,18 @@ export class WasmKernels implements MatmulKernels {
     a: number, sai: number, sap: number, b: number, sbp: number, sbj: number, c: number,
     m: number, k: number, n: number,
   ): void {
-    const pool = this.startPool();
+    const pool = this.workerPool?.get() as WorkerPool;
     const byRows = m >= n;
     const extent = byRows ? m : n;
     const unit = byRows ? 4 : 8; // whole micro-tiles per chunk
-    const chunk = Math.max(MIN_CHUNK, Math.ceil(extent / (this.threadCount * CHUNKS_PER_THREAD) / unit) * unit);
+    const chunk = Math.max(MIN_CHUNK, Math.ceil(extent / ((pool.workers + 1) * CHUNKS_PER_THREAD) / unit) * unit);
     const work = this.workAreas;
     const gemm = this.exports.gemm;
     pool.resetChunks();
     let handed = 0; // bitmask of workers given the job
     for (let w = 0; w < pool.workers; w++) {
       if (!pool.isReady(w)) continue;
-      pool.start(w, a, sai, sap, b, sbp, sbj, c, m, k, n, work[w + 1], byRows, chunk);
+      pool.startProduct(w, a, sai, sap, b, sbp, sbj, c, m, k, n, work[w + 1], byRows, chunk);
       handed |= 1 << w;
     }
     for (;;) {
@@ -358,12 +369,6 @@ export class WasmKernels implements MatmulKernels {
     }
   }
 
-  /** The worker pool (started on first use). */
-  private startPool(): GemmThreadPool {
-    this.pool ??= new GemmThreadPool(this.sharedModule as WebAssembly.Module, this.memory, this.threadCount - 1, this.updates.module);
-    return this.pool;
-  }
-
   /**
    * An Adam update of `n` resident elements split across the threads in chunks of whole vectors, taken
    * from the shared counter like a product's (each element's formula is the same whichever thread runs
@@ -374,9 +379,9 @@ export class WasmKernels implements MatmulKernels {
     b1: number, s1: number, b2: number, s2: number, lrm: number, cScale: number, eps: number,
     bw: number, bm: number, bc: number,
   ): boolean => {
-    if (this.threadCount < 2 || n < MIN_THREADED_UPDATE) return false;
-    const pool = this.startPool();
-    const chunk = Math.max(MIN_UPDATE_CHUNK, Math.ceil(n / (this.threadCount * CHUNKS_PER_THREAD) / 4) * 4);
+    if (this.threads < 2 || n < MIN_THREADED_UPDATE) return false;
+    const pool = this.workerPool?.get() as WorkerPool;
+    const chunk = Math.max(MIN_UPDATE_CHUNK, Math.ceil(n / ((pool.workers + 1) * CHUNKS_PER_THREAD) / 4) * 4);
     pool.resetChunks();
     let handed = 0;
     for (let i = 0; i < pool.workers; i++) {
@@ -388,8 +393,9 @@ export class WasmKernels implements MatmulKernels {
       const start = pool.takeChunk() * chunk;
       if (start >= n) break;
       const o = start * 4;
-      const backup = bw === 0 ? [0, 0, 0] : [bw + o, bm + o, bc + o];
-      this.updates.adamAt(w + o, g + o, m + o, c + o, Math.min(chunk, n - start), b1, s1, b2, s2, lrm, cScale, eps, backup[0], backup[1], backup[2]);
+      // backup addresses offset like the operands (0: no backup), without an array per chunk
+      this.updates.adamAt(w + o, g + o, m + o, c + o, Math.min(chunk, n - start), b1, s1, b2, s2, lrm, cScale, eps,
+        bw === 0 ? 0 : bw + o, bw === 0 ? 0 : bm + o, bw === 0 ? 0 : bc + o);
     }
     for (let i = 0; i < pool.workers; i++) {
       if ((handed & (1 << i)) === 0 || pool.wait(i)) continue;
