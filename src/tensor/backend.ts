@@ -6,6 +6,7 @@ import { float64TensorsActive } from './float64-scope.js';
 import { setStorageProvider } from './storage.js';
 import { retainView } from './kernels/wasm/arena.js';
 import { WasmKernels, wasmSimdSupported } from './kernels/wasm/wasm-kernels.js';
+import { checkThreadCount } from './kernels/wasm/thread-pool.js';
 
 /*
  * Which kernels run every matrix product. Process-wide on purpose (like a BLAS library choice): every
@@ -43,10 +44,10 @@ function wasmKernels(): WasmKernels | null {
  * cross-origin isolated — and 1 elsewhere (the count stays 1 there whatever is asked).
  * Workers never keep a Node process alive.
  * @returns the thread count now in effect
- * @throws on a count that is not a positive integer
+ * @throws RangeError on a count that is not an integer from 1 to 32 (the most the kernels run)
  */
 export function setThreads(n: number): number {
-  if (!Number.isInteger(n) || n < 1) throw new RangeError(`setThreads: expected a positive integer, got ${shown(n)}`);
+  checkThreadCount('setThreads', n);
   requestedThreads = n;
   const k = wasmKernels();
   k?.setThreads(n);

@@ -103,6 +103,11 @@ describe.skipIf(!wasmSimdSupported() || !threadsSupported())('threaded WebAssemb
     const before = getThreads();
     expect(() => setThreads(0)).toThrow(/setThreads: expected a positive integer, got 0/);
     expect(() => setThreads(1.5)).toThrow(/positive integer/);
+    // the kernels mark the workers given a job in a 32-bit mask: more threads are refused, not miscounted
+    expect(() => setThreads(33)).toThrow(new RangeError('setThreads: at most 32 threads, got 33'));
+    expect(() => new WasmKernels({ threads: 64 })).toThrow(new RangeError('WasmKernels: threads must be at most 32, got 64'));
+    expect(() => new WasmKernels({ threads: 1 }).setThreads(40)).toThrow(new RangeError('setThreads: at most 32 threads, got 40'));
+    expect(getThreads()).toBe(before); // a refused count changes nothing
     expect(setThreads(1)).toBe(1);
     expect(getThreads()).toBe(1);
     setThreads(before);

@@ -115,6 +115,7 @@ describe.skipIf(!wasmSimdSupported() || !threadsSupported())('one worker pool fo
     expect(matrix.threads).toBe(1);
     expect(matrix.readyWorkers).toBe(0);
     expect(() => c.setThreads(0)).toThrow(/positive integer, got 0/);
+    expect(() => c.setThreads(33)).toThrow(new RangeError('WasmConvKernels.setThreads: at most 32 threads, got 33'));
     matrix.dispose();
   });
 

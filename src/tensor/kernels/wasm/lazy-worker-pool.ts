@@ -1,4 +1,4 @@
-import { type PoolModules, WorkerPool } from './thread-pool.js';
+import { checkThreadCount, type PoolModules, WorkerPool } from './thread-pool.js';
 
 /*
  * The thread count of one shared WebAssembly memory and the one worker pool that serves it. A matrix
@@ -27,10 +27,10 @@ export class LazyWorkerPool {
   /**
    * Uses `n` threads; a different count stops the current workers (the next job starts new ones), 1 stops
    * them for good.
-   * @throws RangeError on a count that is not a positive integer
+   * @throws RangeError on a count that is not an integer from 1 to 32
    */
   setThreads(n: number): void {
-    if (!Number.isInteger(n) || n < 1) throw new RangeError(`setThreads: expected a positive integer, got ${n}`);
+    checkThreadCount('setThreads', n);
     if (n !== this.count) this.dispose();
     this.count = n;
   }

@@ -1,6 +1,7 @@
 import { decodeBase64 } from './decode-base64.js';
 import { MATMUL_SHARED_WASM_BASE64 } from './matmul-shared-bytes.js';
 import { WORKER_SOURCE } from './worker-source.js';
+import { shown } from '../../shown.js';
 
 /*
  * Worker threads for the WebAssembly kernels: one pool per shared `WebAssembly.Memory`, whose workers
@@ -40,6 +41,22 @@ export const CALL_ARGS = 20;
 
 /** Pages of the shared memory: it is created with this maximum (address space only, not committed). */
 export const SHARED_MAX_PAGES = 32768;
+
+/**
+ * The most threads a kernel set runs (the caller plus 31 workers): the kernels mark the workers they hand
+ * a job to in one 32-bit mask.
+ */
+export const MAX_THREADS = 32;
+
+/**
+ * Returns `n` if it is a thread count — an integer from 1 to {@link MAX_THREADS} — else throws a
+ * RangeError that starts with `op`.
+ */
+export function checkThreadCount(op: string, n: unknown): number {
+  if (!Number.isInteger(n) || (n as number) < 1) throw new RangeError(`${op}: expected a positive integer, got ${shown(n)}`);
+  if ((n as number) > MAX_THREADS) throw new RangeError(`${op}: at most ${MAX_THREADS} threads, got ${n}`);
+  return n as number;
+}
 
 let sharedBytes: Uint8Array<ArrayBuffer> | null = null;
 

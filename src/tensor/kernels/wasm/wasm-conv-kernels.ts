@@ -4,7 +4,7 @@ import type { WindowGeometry } from '../../window-geometry.js';
 import type { WasmArena } from './arena.js';
 import { CONV_JOBS, convSharedModule, convWasmBytes } from './conv-module.js';
 import { LazyWorkerPool } from './lazy-worker-pool.js';
-import { CALL_ARGS, SHARED_MAX_PAGES, threadsSupported } from './thread-pool.js';
+import { CALL_ARGS, SHARED_MAX_PAGES, checkThreadCount, threadsSupported } from './thread-pool.js';
 import type { WasmKernels } from './wasm-kernels.js';
 
 /*
@@ -161,10 +161,10 @@ export class WasmConvKernels implements ConvKernels {
   /**
    * Uses `n` threads (the caller's and n − 1 workers, started lazily); 1 stops the workers. On a set that
    * computes in a matrix set's memory this is that set's count (one pool): the same as its `setThreads`.
-   * @throws RangeError on a count that is not a positive integer
+   * @throws RangeError on a count that is not an integer from 1 to 32
    */
   setThreads(n: number): void {
-    if (!Number.isInteger(n) || n < 1) throw new RangeError(`WasmConvKernels.setThreads: expected a positive integer, got ${n}`);
+    checkThreadCount('WasmConvKernels.setThreads', n);
     this.workerPool?.setThreads(n);
   }
 

@@ -4,7 +4,7 @@ import { jsKernels } from '../js.js';
 import { MATMUL_WASM_BASE64 } from './matmul-bytes.js';
 import { MATMUL_RELAXED_WASM_BASE64 } from './matmul-relaxed-bytes.js';
 import { MATMUL_RELAXED_SHARED_WASM_BASE64 } from './matmul-relaxed-shared-bytes.js';
-import { SHARED_MAX_PAGES, type WorkerPool, hardwareThreads, matmulSharedWasmBytes, threadsSupported } from './thread-pool.js';
+import { MAX_THREADS, SHARED_MAX_PAGES, type WorkerPool, checkThreadCount, hardwareThreads, matmulSharedWasmBytes, threadsSupported } from './thread-pool.js';
 import { LazyWorkerPool } from './lazy-worker-pool.js';
 import { CONV_JOBS, convSharedModule } from './conv-module.js';
 import { WasmUpdates } from './updates-kernels.js';
@@ -129,6 +129,7 @@ function checkKernelOptions(options: unknown): asserts options is WasmKernelOpti
   if (threads !== undefined && !(Number.isInteger(threads) && threads >= 1)) {
     throw new RangeError(`WasmKernels: threads must be a positive integer, got ${shown(threads)}`);
   }
+  if (threads !== undefined && threads > MAX_THREADS) throw new RangeError(`WasmKernels: threads must be at most ${MAX_THREADS}, got ${threads}`);
   if (relaxed !== undefined && typeof relaxed !== 'boolean') throw new TypeError(`WasmKernels: relaxed must be true or false, got ${shown(relaxed)}`);
 }
 
@@ -244,10 +245,10 @@ export class WasmKernels implements MatmulKernels {
    * Uses `n` threads (the caller's plus n − 1 workers, started lazily) for large products, updates and the
    * convolution kernels computing in this memory; 1 stops the workers. Where threads are unavailable the
    * count stays 1.
-   * @throws on a count that is not a positive integer
+   * @throws RangeError on a count that is not an integer from 1 to {@link MAX_THREADS} (32)
    */
   setThreads(n: number): void {
-    if (!Number.isInteger(n) || n < 1) throw new RangeError(`setThreads: expected a positive integer, got ${n}`);
+    checkThreadCount('setThreads', n);
     this.workerPool?.setThreads(n);
   }
 
