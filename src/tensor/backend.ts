@@ -36,10 +36,12 @@ function wasmKernels(): WasmKernels | null {
 }
 
 /**
- * Sets how many threads the WebAssembly kernels use for large matrix products: the calling thread plus
- * `n − 1` worker threads, started on the first product big enough to split. Results are bit-identical
+ * Sets how many threads the WebAssembly kernels use for large matrix products, Adam updates and the
+ * convolution, pooling and batch-normalisation kernels: the calling thread plus `n − 1` worker threads
+ * (one pool for all of them), started on the first job big enough to split. Results are bit-identical
  * for every count (products are split by rows or columns of the result, so each element is summed in
- * the same order). `setThreads(1)` stops the workers. The default is the hardware thread count (at most
+ * the same order; convolutions by images or channel blocks, with fixed partial sums). `setThreads(1)`
+ * stops the workers. The default is the hardware thread count (at most
  * 8) where the runtime has shared WebAssembly memory and workers — Node, and browser pages that are
  * cross-origin isolated — and 1 elsewhere (the count stays 1 there whatever is asked).
  * Workers never keep a Node process alive.
@@ -54,7 +56,7 @@ export function setThreads(n: number): number {
   return k?.threads ?? 1;
 }
 
-/** The thread count the WebAssembly kernels use for large products (1 where threads are unavailable). */
+/** The thread count the WebAssembly kernels use for large products and convolutions (1 where threads are unavailable). */
 export function getThreads(): number {
   return wasmKernels()?.threads ?? 1;
 }

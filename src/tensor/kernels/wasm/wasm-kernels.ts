@@ -105,8 +105,9 @@ function align4(floats: number): number {
 /** Options for {@link WasmKernels}. */
 export interface WasmKernelOptions {
   /**
-   * Threads for large products (the calling thread plus workers). Default: the hardware thread count,
-   * at most 8; 1 where workers or shared memory are unavailable.
+   * Threads for large products, Adam updates and the convolution kernels computing in this set's memory
+   * (the calling thread plus workers, one pool for all). Default: the hardware thread count, at most 8; 1
+   * where workers or shared memory are unavailable.
    */
   threads?: number;
   /**
