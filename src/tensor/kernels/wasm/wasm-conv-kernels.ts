@@ -72,8 +72,9 @@ const BN_BACKWARD_SUMS = 8;
 const BN_BACKWARD_INPUT = 9;
 
 /**
- * Batch normalisation over fewer elements stays on one thread; above, threads split the channels in
- * blocks of BN_CHANNEL_BLOCK (each channel's sums stay in one thread, in row order: bit-identical).
+ * Batch normalisation over fewer elements stays on one thread; above, threads split the sums by channels
+ * in blocks of BN_CHANNEL_BLOCK (each channel's sums stay in one thread, in row order: bit-identical) and
+ * the elementwise passes by rows.
  */
 const MIN_THREADED_BN = 1 << 15;
 const BN_CHANNEL_BLOCK = 8;
@@ -464,13 +465,13 @@ export class WasmConvKernels implements ConvKernels {
         h[f2 + c] = gamma[c] * invStd[c];
       }
       s.training = training ? 1 : 0;
-      this.splitChannels(BN_BACKWARD_INPUT, this.bnBackwardInputArgs);
+      this.splitRows(BN_BACKWARD_INPUT, this.bnBackwardInputArgs);
       this.store(dx, rows * channels, s.b);
     },
   };
 
   /** The current batch-normalisation call: sizes, operand offsets (floats from `base`) and channel blocks. */
-  private readonly bn = { rows: 0, channels: 0, block: 0, training: 0, x: 0, a: 0, b: 0, f0: 0, f1: 0, f2: 0, f3: 0 };
+  private readonly bn = { rows: 0, channels: 0, block: 0, rowBlock: 0, first: 0, count: 0, training: 0, x: 0, a: 0, b: 0, f0: 0, f1: 0, f2: 0, f3: 0 };
 
   /**
    * Places a batch-normalisation call's operands: `x` (input, or dy) and, when `xIn` is false, `a` (x̂)
@@ -504,7 +505,7 @@ export class WasmConvKernels implements ConvKernels {
       h[f2 + c] = gamma[c];
       h[f3 + c] = beta[c];
     }
-    this.splitChannels(BN_NORMALIZE, this.bnNormalizeArgs);
+    this.splitRows(BN_NORMALIZE, this.bnNormalizeArgs);
     const n = s.rows * s.channels;
     this.store(xhat, n, s.a);
     this.store(y, n, s.b);
@@ -521,6 +522,25 @@ export class WasmConvKernels implements ConvKernels {
     const threaded = this.threads > 1 && s.rows * s.channels >= MIN_THREADED_BN && s.channels > BN_CHANNEL_BLOCK;
     s.block = threaded ? BN_CHANNEL_BLOCK : s.channels;
     this.splitImages(fn, Math.ceil(s.channels / s.block), args);
+  }
+
+  /**
+   * Runs an elementwise batch-normalisation job (x̂ and y, or dx) over the rows, split in contiguous row
+   * ranges across threads when large: each thread streams its own memory, and every element's value is
+   * the same whoever computes it.
+   */
+  private splitRows(fn: number, args: (start: number, count: number, part: number, into: Int32Array) => void): void {
+    const s = this.bn;
+    const threaded = this.threads > 1 && s.rows * s.channels >= MIN_THREADED_BN && s.rows > 1;
+    s.rowBlock = threaded ? 1 : s.rows;
+    this.splitImages(fn, threaded ? s.rows : 1, args);
+  }
+
+  /** Sets `bn.first` and `bn.count` to the first row and row count of row blocks [start, start + count). */
+  private bnRows(start: number, count: number): void {
+    const s = this.bn;
+    s.first = start * s.rowBlock;
+    s.count = Math.min(s.rows, (start + count) * s.rowBlock) - s.first;
   }
 
   /** Writes (x, rows, C, c0, c1) for channel blocks [start, start + count) at `a[i…i + 4]`. */
@@ -549,13 +569,19 @@ export class WasmConvKernels implements ConvKernels {
   // bnNormalize(x, rows, C, c0, c1, mean = f0, invStd = f1, gamma = f2, beta = f3, xhat = a, y = b)
   private readonly bnNormalizeArgs = (start: number, count: number, _part: number, a: Int32Array): void => {
     const s = this.bn;
-    this.bnHead(s.x, start, count, a);
+    this.bnRows(start, count);
+    const at = s.first * s.channels;
+    a[0] = this.bytes(s.x + at);
+    a[1] = s.count;
+    a[2] = s.channels;
+    a[3] = 0;
+    a[4] = s.channels;
     a[5] = this.bytes(s.f0);
     a[6] = this.bytes(s.f1);
     a[7] = this.bytes(s.f2);
     a[8] = this.bytes(s.f3);
-    a[9] = this.bytes(s.a);
-    a[10] = this.bytes(s.b);
+    a[9] = this.bytes(s.a + at);
+    a[10] = this.bytes(s.b + at);
   };
 
   // bnBackwardSums(dy = x, xhat = a, rows, C, c0, c1, sumDy = f0, sumDyXhat = f1)
@@ -570,13 +596,19 @@ export class WasmConvKernels implements ConvKernels {
   // bnBackwardInput(dy = x, xhat = a, rows, C, c0, c1, scale = f2, meanDy = f0, meanDyXhat = f1, training, dx = b)
   private readonly bnBackwardInputArgs = (start: number, count: number, _part: number, a: Int32Array): void => {
     const s = this.bn;
-    a[0] = this.bytes(s.x);
-    this.bnHead(s.a, start, count, a, 1);
+    this.bnRows(start, count);
+    const at = s.first * s.channels;
+    a[0] = this.bytes(s.x + at);
+    a[1] = this.bytes(s.a + at);
+    a[2] = s.count;
+    a[3] = s.channels;
+    a[4] = 0;
+    a[5] = s.channels;
     a[6] = this.bytes(s.f2);
     a[7] = this.bytes(s.f0);
     a[8] = this.bytes(s.f1);
     a[9] = s.training;
-    a[10] = this.bytes(s.b);
+    a[10] = this.bytes(s.b + at);
   };
 
   /** Writes the geometry part (from `batch` on) of a direct kernel's arguments at `into[i…]`. */
