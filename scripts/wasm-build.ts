@@ -68,6 +68,8 @@ export const WASM_MODULES: readonly WasmModuleSource[] = [
   { wat: dir('elementwise.wat'), generated: dir('elementwise-shared-bytes.ts'), constant: 'ELEMENTWISE_SHARED_WASM_BASE64', memory: 'shared' },
   { wat: dir('conv.wat'), generated: dir('conv-bytes.ts'), constant: 'CONV_WASM_BASE64', memory: 'own' },
   { wat: dir('conv.wat'), generated: dir('conv-shared-bytes.ts'), constant: 'CONV_SHARED_WASM_BASE64', memory: 'shared' },
+  { wat: dir('conv.wat'), generated: dir('conv-relaxed-bytes.ts'), constant: 'CONV_RELAXED_WASM_BASE64', memory: 'own', relaxed: true },
+  { wat: dir('conv.wat'), generated: dir('conv-relaxed-shared-bytes.ts'), constant: 'CONV_RELAXED_SHARED_WASM_BASE64', memory: 'shared', relaxed: true },
 ];
 
 /** The matmul module's source and generated file (kept for callers that know only that one). */

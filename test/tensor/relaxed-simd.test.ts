@@ -4,7 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { WasmKernels, relaxedSimdSupported, wasmSimdSupported } from '../../src/index.js';
 
 /*
- * The relaxed-SIMD build of the matrix kernels (fused multiply-adds), chosen by feature detection.
+ * The relaxed-SIMD builds of the matrix kernels and of conv.wat's direct convolutions (fused
+ * multiply-adds), chosen by feature detection.
  * Node 20 has relaxed SIMD only behind `--experimental-wasm-relaxed-simd`, so the kernels are exercised
  * in a child process started with that flag; this process checks the detection and the fallback.
  */
@@ -35,5 +36,18 @@ describe.skipIf(!wasmSimdSupported())('relaxed SIMD kernels', () => {
     expect(report.maxError as number).toBeLessThan(4.7e-5);
     // the fused build really is another build: some products round differently from the plain one
     expect(report.differsFromPlain).toBe(true);
+  }, 60_000);
+
+  it('with the flag: the direct convolutions run fused too — near float64, bit-identical across threads', () => {
+    const script = fileURLToPath(new URL('./fixtures/relaxed-conv.ts', import.meta.url));
+    const out = execFileSync(process.execPath, ['--experimental-wasm-relaxed-simd', '--import', 'tsx', script], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const report = JSON.parse(out) as Record<string, unknown>;
+    expect(report).toMatchObject({ relaxedByDefault: true, plainWithPlainMatrix: true, workerReady: true, threadsIdentical: true, differsFromPlain: true });
+    // error relative to Σ|terms| of each sum (72–3136 terms here): within the float32 bound k·u, and the
+    // plain build's own test bound 1e-5
+    expect(report.maxError as number).toBeLessThan(1e-5);
   }, 60_000);
 });

@@ -5,7 +5,7 @@ import type { WasmArena } from './arena.js';
 import { CONV_JOBS, convSharedModule, convWasmBytes } from './conv-module.js';
 import { LazyWorkerPool } from './lazy-worker-pool.js';
 import { CALL_ARGS, SHARED_MAX_PAGES, checkThreadCount, threadsSupported } from './thread-pool.js';
-import type { WasmKernels } from './wasm-kernels.js';
+import { type WasmKernels, relaxedSimdSupported } from './wasm-kernels.js';
 
 /*
  * The convolutional network's memory-bound kernels (im2col, col2im, ReLU, max pooling) in WebAssembly
@@ -97,6 +97,11 @@ function align4(floats: number): number {
  */
 export class WasmConvKernels implements ConvKernels {
   readonly name = 'wasm';
+  /**
+   * Whether the direct convolutions run conv.wat's relaxed-SIMD build (fused multiply-adds): as the matrix
+   * set's `relaxed` when one is given, else where {@link relaxedSimdSupported}.
+   */
+  readonly relaxed: boolean;
   private readonly exports: ConvExports;
   private readonly memory: WebAssembly.Memory;
   /** The thread count and worker pool of the memory (the matrix set's when computing in it); null if not shared. */
@@ -123,22 +128,23 @@ export class WasmConvKernels implements ConvKernels {
   constructor(matrix: WasmKernels | null = null) {
     const shared = matrix !== null && matrix.arena.shared && matrix.workerPool !== null && threadsSupported() ? matrix : null;
     this.arena = shared?.arena ?? null;
+    const relaxed = (this.relaxed = matrix?.relaxed ?? relaxedSimdSupported());
     if (shared !== null) {
-      const module = convSharedModule();
+      const module = convSharedModule(relaxed);
       this.memory = shared.arena.memory as WebAssembly.Memory;
       this.exports = new WebAssembly.Instance(module, { env: { memory: this.memory } }).exports as unknown as ConvExports;
       this.workerPool = shared.workerPool;
       // views on a shared memory stay valid when it grows; new ones must see the new length
       shared.arena.addGrowListener(() => this.refreshHeap());
     } else if (threadsSupported()) {
-      const module = convSharedModule();
+      const module = convSharedModule(relaxed);
       const memory = new WebAssembly.Memory({ initial: 1, maximum: SHARED_MAX_PAGES, shared: true });
       this.memory = memory;
       this.exports = new WebAssembly.Instance(module, { env: { memory } }).exports as unknown as ConvExports;
       this.workerPool = new LazyWorkerPool(memory, () => ({ conv: module, convJobs: CONV_JOBS }));
     } else {
       this.workerPool = null;
-      this.exports = new WebAssembly.Instance(new WebAssembly.Module(convWasmBytes()), {}).exports as unknown as ConvExports;
+      this.exports = new WebAssembly.Instance(new WebAssembly.Module(convWasmBytes(relaxed)), {}).exports as unknown as ConvExports;
       this.memory = this.exports.memory as WebAssembly.Memory;
     }
     this.heap = new Float32Array(this.memory.buffer);

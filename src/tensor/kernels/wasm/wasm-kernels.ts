@@ -194,7 +194,7 @@ export class WasmKernels implements MatmulKernels {
     const sharedModule = this.sharedModule;
     const updatesModule = this.updates.module;
     this.workerPool = sharedModule === null ? null : new LazyWorkerPool(this.memory, () => ({
-      matmul: sharedModule, updates: updatesModule, conv: convSharedModule(), convJobs: CONV_JOBS,
+      matmul: sharedModule, updates: updatesModule, conv: convSharedModule(this.relaxed), convJobs: CONV_JOBS,
     }));
     if (this.sharedModule !== null) this.updates.threadedAdam = this.adamThreaded;
     this.elementwise = new WasmElementwise(this.arena);
