@@ -12,6 +12,16 @@ import { WasmKernels, relaxedSimdSupported, wasmSimdSupported } from '../../src/
 
 const nodeMajor = Number(process.versions.node.split('.')[0]);
 
+/** Runs fixtures/`fixture` in a child Node with relaxed SIMD switched on and returns its JSON report. */
+function runWithFlag(fixture: string): Record<string, unknown> {
+  const script = fileURLToPath(new URL(`./fixtures/${fixture}`, import.meta.url));
+  const out = execFileSync(process.execPath, ['--experimental-wasm-relaxed-simd', '--import', 'tsx', script], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  return JSON.parse(out) as Record<string, unknown>;
+}
+
 describe.skipIf(!wasmSimdSupported())('relaxed SIMD kernels', () => {
   it('are detected with WebAssembly.validate, and asked for where missing, refused by name', () => {
     expect(typeof relaxedSimdSupported()).toBe('boolean');
@@ -23,12 +33,7 @@ describe.skipIf(!wasmSimdSupported())('relaxed SIMD kernels', () => {
   });
 
   it('with the flag: selected by default, within k·u of float64, bit-identical across threads and with the few-row path', () => {
-    const script = fileURLToPath(new URL('./fixtures/relaxed-kernels.ts', import.meta.url));
-    const out = execFileSync(process.execPath, ['--experimental-wasm-relaxed-simd', '--import', 'tsx', script], {
-      encoding: 'utf8',
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    const report = JSON.parse(out) as Record<string, unknown>;
+    const report = runWithFlag('relaxed-kernels.ts');
     expect(report).toMatchObject({
       supported: true, relaxedByDefault: true, plainWhenAsked: true, threadsIdentical: true, gemvIdentical: true,
     });
@@ -39,12 +44,7 @@ describe.skipIf(!wasmSimdSupported())('relaxed SIMD kernels', () => {
   }, 60_000);
 
   it('with the flag: the direct convolutions run fused too — near float64, bit-identical across threads', () => {
-    const script = fileURLToPath(new URL('./fixtures/relaxed-conv.ts', import.meta.url));
-    const out = execFileSync(process.execPath, ['--experimental-wasm-relaxed-simd', '--import', 'tsx', script], {
-      encoding: 'utf8',
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    const report = JSON.parse(out) as Record<string, unknown>;
+    const report = runWithFlag('relaxed-conv.ts');
     expect(report).toMatchObject({ relaxedByDefault: true, plainWithPlainMatrix: true, workerReady: true, threadsIdentical: true, differsFromPlain: true });
     // error relative to Σ|terms| of each sum (72–3136 terms here): within the float32 bound k·u, and the
     // plain build's own test bound 1e-5
