@@ -2,7 +2,7 @@ import type { RandomState } from '../core/random.js';
 import { AveragePooling2D } from '../layers/average-pooling2d.js';
 import { BatchNormalization } from '../layers/batch-normalization.js';
 import { Conv2D, type Conv2DActivation, type Conv2DOptions } from '../layers/conv2d.js';
-import { Dense, type DenseOptions } from '../layers/dense.js';
+import { Dense, type DenseActivation, type DenseOptions } from '../layers/dense.js';
 import { Flatten } from '../layers/flatten.js';
 import { GlobalAveragePooling2D } from '../layers/global-average-pooling2d.js';
 import { MaxPool2D } from '../layers/max-pool2d.js';
@@ -120,6 +120,7 @@ registerLayer<Dense>({
       weightL2: c.weightL2 as number | undefined,
       biasL1: c.biasL1 as number | undefined,
       biasL2: c.biasL2 as number | undefined,
+      activation: c.activation as DenseActivation | undefined,
     };
     return new Dense(c.nIn as number, c.nOut as number, options);
   },

@@ -37,6 +37,7 @@ async function expectOnnxMatches(model: Sequential, width: number, seed: number,
 describe('exportOnnx: onnxruntime computes what predict computes', () => {
   const single: [string, () => Layer][] = [
     ['Dense', () => new Dense(5, 4, { seed: 1 })],
+    ["Dense with activation 'relu' (Gemm then Relu)", () => new Dense(5, 4, { seed: 1, activation: 'relu' })],
     ['ReLU', () => new ReLU()],
     ['LeakyReLU', () => new LeakyReLU({ alpha: 0.2 })],
     ['LeakyReLU (default alpha)', () => new LeakyReLU()],
@@ -114,7 +115,7 @@ describe('exportOnnx: onnxruntime computes what predict computes', () => {
       parameters = () => [];
     }
     expect(() => exportOnnx(new Sequential([new Square()], { inputShape: [2] }))).toThrow(
-      /exportOnnx: layer 0 \(Square\) has no ONNX conversion; supported: Dense → Gemm, .*LeakyReLU → LeakyRelu/,
+      /exportOnnx: layer 0 \(Square\) has no ONNX conversion; supported: Dense → Gemm \(\+ Relu with activation relu\), .*LeakyReLU → LeakyRelu/,
     );
   });
 });

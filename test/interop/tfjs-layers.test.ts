@@ -65,6 +65,7 @@ async function savedByTfjs(model: tfl.LayersModel): Promise<{ modelJson: object;
 describe('exportTfjsLayers: tf.loadLayersModel predicts what predict computes', () => {
   const single: [string, () => Layer][] = [
     ['Dense', () => new Dense(5, 4, { seed: 1 })],
+    ["Dense with activation 'relu'", () => new Dense(5, 4, { seed: 1, activation: 'relu' })],
     ['ReLU', () => new ReLU()],
     ['LeakyReLU', () => new LeakyReLU({ alpha: 0.2 })],
     ['Sigmoid', () => new Sigmoid()],

@@ -89,6 +89,36 @@ describe('Dense', () => {
     );
   });
 
+  it("activation 'relu': the output is max(0, X·W + b), its gradients agree with finite differences and TF.js", () => {
+    // Finite differences across the kink at 0 are wrong by design: take the first seed whose
+    // pre-activations all lie at least 0.02 from it (a step moves them by < 1e-3).
+    const [batch, nIn, nOut] = [6, 5, 7];
+    const preActivations = (s: number) => denseWithRandomBiases(nIn, nOut, s).forward(randomTensor(batch, nIn, s + 2)).data;
+    let seed = 1;
+    while (Math.min(...Array.from(preActivations(seed), Math.abs)) < 0.02) seed++;
+    const layer = new Dense(nIn, nOut, { seed, initializer: 'glorot', activation: 'relu' });
+    layer.biases.data.set(randomTensor(1, nOut, seed + 1).data);
+    expect(layer.name).toBe('Dense(5→7, relu)');
+    expect(layer.activation).toBe('relu');
+    const x = randomTensor(batch, nIn, seed + 2);
+    const z = preActivations(seed);
+    const a = layer.forward(x).data;
+    expect(Array.from(a)).toEqual(Array.from(z, (v) => Math.max(0, v)));
+    expect(a.some((v) => v === 0) && a.some((v) => v > 0), 'both sides of the kink').toBe(true);
+    const tfDenseRelu = (t: tf.Tensor2D, params: tf.Tensor2D[]) => tf.relu(tfDense(t, params)) as tf.Tensor2D;
+    checkLayerGradients(layer, x, tfDenseRelu);
+    // backwardParameters gives the same parameter gradients as backward
+    const g = randomTensor(batch, nOut, 99);
+    layer.forward(x);
+    layer.backward(g);
+    const [dw, db] = [layer.dweights.data.slice(), layer.dbiases.data.slice()];
+    layer.dweights.data.fill(0);
+    layer.backwardParameters(g);
+    expect(layer.dweights.data).toEqual(dw);
+    expect(layer.dbiases.data).toEqual(db);
+    expect(() => new Dense(2, 3, { activation: 'tanh' as 'relu' })).toThrow("Dense(2, 3): activation must be 'linear' or 'relu', got 'tanh'");
+  });
+
   it('rejects an input with the wrong number of columns, naming the layer and the shapes', () => {
     const layer = new Dense(2, 64);
     expect(() => layer.forward(new Tensor([300, 3]))).toThrow(

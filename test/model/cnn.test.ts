@@ -212,12 +212,12 @@ describe('convolutional networks', () => {
     expect(loaded.predict(x).data).toEqual(model.predict(x).data);
   });
 
-  it("save/load keeps Conv2D's fused activation 'relu'; training resumes bit for bit", () => {
+  it("save/load keeps Conv2D's and Dense's fused activation 'relu'; training resumes bit for bit", () => {
     const model = new Sequential([
       new Conv2D(2, 8, { kernelSize: 3, seed: 1, initializer: 'he', activation: 'relu' }),
       new MaxPool2D({ poolSize: 2 }),
       new Flatten(),
-      new Dense(8 * 2 * 2, 3, { seed: 2 }),
+      new Dense(8 * 2 * 2, 3, { seed: 2, activation: 'relu' }),
       new Softmax(),
     ]).compile({ loss: new CategoricalCrossEntropy(), optimizer: new Adam({ learningRate: 0.01 }) });
     const x = randomTensorNd([4, 7, 7, 2], 3);
@@ -225,8 +225,10 @@ describe('convolutional networks', () => {
     for (let i = 0; i < 2; i++) model.trainStep(x, y);
     const json = JSON.parse(JSON.stringify(model.toJSON({ includeOptimizer: true }))) as ModelJSON;
     expect(json.layers[0].config).toMatchObject({ activation: 'relu' });
+    expect(json.layers[3].config).toMatchObject({ activation: 'relu' });
     const loaded = Sequential.fromJSON(json);
     expect(loaded.layers[0].name).toBe('Conv2D(2→8, 3×3, relu)');
+    expect(loaded.layers[3].name).toBe('Dense(32→3, relu)');
     expect(loaded.predict(x).data).toEqual(model.predict(x).data);
     expect(loaded.trainStep(x, y)).toBe(model.trainStep(x, y));
     expect(loaded.predict(x).data).toEqual(model.predict(x).data);

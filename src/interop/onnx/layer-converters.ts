@@ -56,13 +56,14 @@ function elementwise<L extends Layer>(layerClass: new () => L, handgradName: str
 
 register<Dense>({
   layerClass: Dense,
-  describe: 'Dense → Gemm',
+  describe: 'Dense → Gemm (+ Relu with activation relu)',
   convert(layer, graph, _shaped, name) {
     // Dense takes [batch, nIn] only (a Flatten comes first for images), so Gemm sees a matrix.
     // Gemm: Y = A·B + C with A the batch [N, nIn], B = W [nIn, nOut] (transB = 0), C = b broadcast over rows.
     const w = graph.constant(`${name}.weights`, [layer.nIn, layer.nOut], layer.weights.data);
     const b = graph.constant(`${name}.biases`, [layer.nOut], layer.biases.data);
     graph.apply('Gemm', name, [w, b]);
+    if (layer.activation === 'relu') graph.apply('Relu', `${name}.relu`); // the fused activation, as its own node
   },
 });
 register(elementwise(ReLU, 'ReLU', 'Relu'));

@@ -16,7 +16,7 @@ const OP = 'exportTfjsLayers';
  * The model in the TensorFlow.js Layers format (`tf.loadLayersModel` reads it): a Keras `Sequential`
  * topology, a weights manifest and the weights as little-endian float32 bytes in manifest order.
  *
- * Dense becomes Dense (`activation: 'linear'`, kernel `[nIn, nOut]`, bias `[nOut]`); ReLU, Sigmoid, Tanh,
+ * Dense becomes Dense (its `activation`, `'linear'` or `'relu'`; kernel `[nIn, nOut]`, bias `[nOut]`); ReLU, Sigmoid, Tanh,
  * Softmax and Linear become Activation layers; LeakyReLU, Dropout, Conv2D (kernel `[kh, kw, in, out]`),
  * Flatten, AveragePooling2D, GlobalAveragePooling2D and BatchNormalization (gamma, beta, moving mean and
  * variance) keep their names; MaxPool2D becomes MaxPooling2D. Layers are named

@@ -72,7 +72,7 @@ registerExport<Dense>({
     return [{
       className: 'Dense',
       nameStem: 'dense',
-      config: { units: layer.nOut, activation: 'linear', use_bias: true },
+      config: { units: layer.nOut, activation: layer.activation, use_bias: true },
       weights: [
         { suffix: 'kernel', shape: [layer.nIn, layer.nOut], data: layer.weights.data },
         { suffix: 'bias', shape: [layer.nOut], data: layer.biases.data },
