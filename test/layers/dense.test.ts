@@ -119,6 +119,28 @@ describe('Dense', () => {
     expect(() => new Dense(2, 3, { activation: 'tanh' as 'relu' })).toThrow("Dense(2, 3): activation must be 'linear' or 'relu', got 'tanh'");
   });
 
+  it("property: with activation 'relu', gradients agree with both references over random shapes and values", () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 8 }),
+        fc.integer({ min: 1, max: 16 }),
+        fc.integer({ min: 1, max: 6 }),
+        fc.integer({ min: 0, max: 1e6 }),
+        (batch, nIn, nOut, seed) => {
+          const x = randomTensor(batch, nIn, seed + 2);
+          const linear = denseWithRandomBiases(nIn, nOut, seed);
+          // finite differences are only meaningful away from the kink at 0
+          fc.pre(Array.from(linear.forward(x).data).every((v) => Math.abs(v) >= 0.02));
+          const layer = new Dense(nIn, nOut, { seed, initializer: 'glorot', activation: 'relu' });
+          layer.biases.data.set(linear.biases.data);
+          const tfDenseRelu = (t: tf.Tensor2D, params: tf.Tensor2D[]) => tf.relu(tfDense(t, params)) as tf.Tensor2D;
+          checkLayerGradients(layer, x, tfDenseRelu, { gradCheck: { maxElementsPerTensor: 40 } });
+        },
+      ),
+      { numRuns: 20, seed: 20261124 },
+    );
+  });
+
   it('rejects an input with the wrong number of columns, naming the layer and the shapes', () => {
     const layer = new Dense(2, 64);
     expect(() => layer.forward(new Tensor([300, 3]))).toThrow(
